@@ -1,0 +1,28 @@
+"""The JSON API under /api/v1."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from node.api.endpoints import Endpoint, add_routes
+from node.api.items import item_endpoints
+from node.api.meta import meta_endpoints
+from node.api.openapi import openapi_document
+from node.services import SERVICES
+
+OPENAPI_DOC = web.AppKey("openapi_document", dict)
+
+
+def api_endpoints() -> list[Endpoint]:
+    return meta_endpoints() + item_endpoints()
+
+
+async def serve_openapi(request: web.Request) -> web.Response:
+    return web.json_response(request.app[OPENAPI_DOC])
+
+
+def setup_api(app: web.Application) -> None:
+    endpoints = api_endpoints()
+    add_routes(app, endpoints)
+    app[OPENAPI_DOC] = openapi_document(endpoints, app[SERVICES].settings.public_url)
+    app.router.add_get("/api/v1/openapi.json", serve_openapi)

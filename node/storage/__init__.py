@@ -1,0 +1,54 @@
+"""All SQL of the node lives in this package, one repository per aggregate.
+
+``Store.reader`` gives repositories on the read-only connection;
+``Store.transaction()`` gives the same repositories on the single writer,
+inside one ``BEGIN IMMEDIATE`` transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from node.storage.accounts import AccountRepository
+from node.storage.database import Database
+from node.storage.items import ItemRepository
+
+
+class Repositories:
+    """The repositories bound to one connection."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.items = ItemRepository(conn)
+        self.accounts = AccountRepository(conn)
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.database = Database(path)
+        self._reader: Repositories | None = None
+
+    async def open(self) -> None:
+        await self.database.open()
+        self._reader = Repositories(self.database.reader)
+
+    async def close(self) -> None:
+        await self.database.close()
+        self._reader = None
+
+    @property
+    def reader(self) -> Repositories:
+        if self._reader is None:
+            raise RuntimeError("store is not open")
+        return self._reader
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Repositories]:
+        async with self.database.write() as conn:
+            yield Repositories(conn)
+
+
+__all__ = ["Repositories", "Store"]

@@ -1,0 +1,57 @@
+"""Background work: sweeps with a ``run_once()`` step, looped by one runner.
+
+Tests call ``run_once()`` directly; the application runs each sweep every
+``worker_interval_seconds`` from its cleanup context.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+from node.domain.items import ItemService
+
+log = logging.getLogger("solidarity.workers")
+
+
+class Sweep(Protocol):
+    name: str
+
+    async def run_once(self) -> int:
+        """Do one round of work; return how many things it handled."""
+
+
+@dataclass
+class ExpirySweep:
+    """Moves items past their end to expired."""
+
+    items: ItemService
+    name: str = "expiry"
+
+    async def run_once(self) -> int:
+        return await self.items.expire_due()
+
+
+@dataclass
+class RetentionSweep:
+    """Deletes private details whose retention period is over."""
+
+    items: ItemService
+    name: str = "retention"
+
+    async def run_once(self) -> int:
+        return await self.items.purge_private_due()
+
+
+async def run_periodically(sweep: Sweep, interval: float) -> None:
+    """Run ``sweep`` forever; a failing round is logged and retried next time."""
+    while True:
+        try:
+            handled = await sweep.run_once()
+            if handled:
+                log.info("sweep=%s handled=%d", sweep.name, handled)
+        except Exception:  # a crashed round must not stop future rounds; logged with traceback
+            log.exception("sweep=%s failed reason=sweep-error", sweep.name)
+        await asyncio.sleep(interval)
