@@ -95,8 +95,14 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
-    print(f"Serving {settings.name!r} at {settings.public_url}", flush=True)
-    web.run_app(build_app(settings), host=settings.host, port=settings.port, print=None)
+    ready = f"Serving {settings.name!r} at {settings.public_url}"
+    # run_app calls ``print`` once the listener is up: the line means "ready".
+    web.run_app(
+        build_app(settings),
+        host=settings.host,
+        port=settings.port,
+        print=lambda _: print(ready, flush=True),
+    )
     return 0
 
 
