@@ -15,7 +15,12 @@ import aiosqlite
 
 from node.storage.accounts import AccountRepository
 from node.storage.database import Database
+from node.storage.follows import FollowRepository
+from node.storage.inbox import InboxRepository
 from node.storage.items import ItemRepository
+from node.storage.outbox import OutboxRepository
+from node.storage.peers import PeerRepository
+from node.storage.remote_items import RemoteItemRepository
 
 
 class Repositories:
@@ -24,6 +29,11 @@ class Repositories:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.items = ItemRepository(conn)
         self.accounts = AccountRepository(conn)
+        self.peers = PeerRepository(conn)
+        self.follows = FollowRepository(conn)
+        self.inbox = InboxRepository(conn)
+        self.outbox = OutboxRepository(conn)
+        self.remote_items = RemoteItemRepository(conn)
 
 
 class Store:

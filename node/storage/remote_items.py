@@ -1,0 +1,87 @@
+"""Repository for peers' offers and requests, as received (Delete leaves a tombstone)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from typing import Any
+
+import aiosqlite
+
+from node.storage.database import fetch_all, fetch_one
+
+
+@dataclass(frozen=True)
+class RemoteItem:
+    id: str
+    actor_id: str
+    purpose: str | None
+    title: str
+    summary: str
+    category: str | None
+    urgency: str | None
+    unit: str | None
+    quantity: float | None
+    available_quantity: float | None
+    latitude: float | None
+    longitude: float | None
+    radius_km: float | None
+    area_name: str | None
+    begins_at: str | None
+    ends_at: str | None
+    document: dict[str, Any]
+    deleted_at: str | None = None
+
+
+_NAMES = [f.name for f in fields(RemoteItem)]
+
+
+def _row(item: RemoteItem) -> dict[str, Any]:
+    values = {name: getattr(item, name) for name in _NAMES}
+    values["document"] = json.dumps(item.document)
+    return values
+
+
+class RemoteItemRepository:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def upsert(self, item: RemoteItem, now: str) -> None:
+        values = _row(item)
+        names = ", ".join(values)
+        marks = ", ".join(f":{name}" for name in values)
+        sets = ", ".join(f"{name} = excluded.{name}" for name in values if name != "id")
+        await self._conn.execute(
+            f"INSERT INTO remote_items ({names}, received_at, updated_at)"  # noqa: S608
+            f" VALUES ({marks}, :now, :now) ON CONFLICT (id) DO UPDATE SET {sets},"
+            " updated_at = :now",
+            {**values, "now": now},
+        )
+
+    async def get(self, item_id: str) -> RemoteItem | None:
+        row = await fetch_one(
+            self._conn,
+            f"SELECT {', '.join(_NAMES)} FROM remote_items WHERE id = ?",  # noqa: S608
+            (item_id,),
+        )
+        if row is None:
+            return None
+        values = dict(row)
+        values["document"] = json.loads(values["document"])
+        return RemoteItem(**values)
+
+    async def tombstone(self, item_id: str, now: str) -> None:
+        await self._conn.execute(
+            "UPDATE remote_items SET deleted_at = ?, document = '{}', title = '', summary = '',"
+            " updated_at = ? WHERE id = ?",
+            (now, now, item_id),
+        )
+
+    async def live_ids(self, actor_id: str | None = None) -> list[str]:
+        rows = await fetch_all(
+            self._conn,
+            "SELECT id FROM remote_items WHERE deleted_at IS NULL"
+            " AND (:actor IS NULL OR actor_id = :actor) ORDER BY seq",
+            {"actor": actor_id},
+        )
+        return [row["id"] for row in rows]
