@@ -1,0 +1,1 @@
+"""Builders for the documents a node serves: actor, WebFinger, NodeInfo, collections."""

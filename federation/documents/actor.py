@@ -1,0 +1,102 @@
+"""The node's actor: one ActivityPub ``Group`` per node.
+
+Both keys are published: RSA-2048 as ``publicKey`` (``#main-key``) for the
+HTTP signatures the whole fleet verifies, and Ed25519 as a FEP-521a
+``Multikey`` in ``assertionMethod`` (``#ed25519-key``) for object proofs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from federation.proofs import DATA_INTEGRITY_V2, MULTIKEY_CONTEXT, multikey_document
+
+AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
+SECURITY_V1 = "https://w3id.org/security/v1"
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+ACTOR_CONTEXT: list[Any] = [
+    AS_CONTEXT,
+    SECURITY_V1,
+    MULTIKEY_CONTEXT,
+    {"manuallyApprovesFollowers": "as:manuallyApprovesFollowers"},
+]
+DOCUMENT_CONTEXT: list[Any] = [AS_CONTEXT, DATA_INTEGRITY_V2]
+
+
+@dataclass(frozen=True)
+class LocalActor:
+    """Everything the node says about itself to peers."""
+
+    public_url: str
+    handle: str
+    name: str
+    summary: str
+    rsa_public_pem: str
+    ed25519_public: Ed25519PublicKey
+    manually_approves_followers: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.public_url}/actor"
+
+    @property
+    def main_key_id(self) -> str:
+        return f"{self.id}#main-key"
+
+    @property
+    def ed25519_key_id(self) -> str:
+        return f"{self.id}#ed25519-key"
+
+    @property
+    def inbox(self) -> str:
+        return f"{self.id}/inbox"
+
+    @property
+    def shared_inbox(self) -> str:
+        return f"{self.public_url}/inbox"
+
+    @property
+    def outbox(self) -> str:
+        return f"{self.id}/outbox"
+
+    @property
+    def followers(self) -> str:
+        return f"{self.id}/followers"
+
+    @property
+    def following(self) -> str:
+        return f"{self.id}/following"
+
+    @property
+    def partners(self) -> str:
+        return f"{self.id}/partners"
+
+
+def actor_document(actor: LocalActor) -> dict[str, Any]:
+    return {
+        "@context": ACTOR_CONTEXT,
+        "id": actor.id,
+        "type": "Group",
+        "preferredUsername": actor.handle,
+        "name": actor.name,
+        "summary": actor.summary,
+        "url": actor.public_url,
+        "inbox": actor.inbox,
+        "outbox": actor.outbox,
+        "followers": actor.followers,
+        "following": actor.following,
+        "endpoints": {"sharedInbox": actor.shared_inbox},
+        "manuallyApprovesFollowers": actor.manually_approves_followers,
+        "discoverable": True,
+        "publicKey": {
+            "id": actor.main_key_id,
+            "owner": actor.id,
+            "publicKeyPem": actor.rsa_public_pem,
+        },
+        "assertionMethod": [
+            multikey_document(actor.ed25519_key_id, actor.id, actor.ed25519_public)
+        ],
+    }

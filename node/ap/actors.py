@@ -1,0 +1,69 @@
+"""Peers' actor documents: the database cache first, then one signed fetch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from federation.errors import FetchError
+from federation.fetch import RemoteFetcher
+from federation.hosts import peer_host
+from node.clock import Clock, to_text
+from node.storage import Store
+from node.storage.peers import RemoteActor
+
+ACTOR_TYPES = frozenset({"Person", "Group", "Organization", "Service", "Application"})
+
+
+def _id_of(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return str(value["id"])
+    return None
+
+
+def parse_actor(document: dict[str, Any]) -> RemoteActor:
+    """Read the parts of an actor document we rely on, or raise FetchError."""
+    actor_id, inbox = _id_of(document.get("id")), _id_of(document.get("inbox"))
+    types = document.get("type")
+    type_list = types if isinstance(types, list) else [types]
+    if actor_id is None or inbox is None or not ACTOR_TYPES.intersection(type_list):
+        raise FetchError("not an actor document", reason="actor-malformed")
+    if peer_host(inbox) != peer_host(actor_id):
+        raise FetchError("the actor's inbox is on another host", reason="actor-malformed")
+    endpoints = document.get("endpoints")
+    shared = _id_of(endpoints.get("sharedInbox")) if isinstance(endpoints, dict) else None
+    if shared is not None and peer_host(shared) != peer_host(actor_id):
+        shared = None
+    handle = document.get("preferredUsername")
+    name = document.get("name")
+    return RemoteActor(
+        id=actor_id,
+        host=peer_host(actor_id),
+        inbox=inbox,
+        shared_inbox=shared,
+        handle=handle if isinstance(handle, str) else None,
+        name=name if isinstance(name, str) else None,
+        document=document,
+    )
+
+
+class ActorDirectory:
+    def __init__(self, store: Store, fetcher: RemoteFetcher, clock: Clock) -> None:
+        self._store = store
+        self._fetcher = fetcher
+        self._clock = clock
+
+    async def get(self, actor_id: str, *, refresh: bool = False) -> RemoteActor:
+        if not refresh:
+            cached = await self._store.reader.peers.actor(actor_id)
+            if cached is not None:
+                return cached
+        result = await self._fetcher.fetch_object(actor_id)
+        actor = parse_actor(result.document)
+        await self.remember(actor)
+        return actor
+
+    async def remember(self, actor: RemoteActor) -> None:
+        async with self._store.transaction() as repos:
+            await repos.peers.save_actor(actor, to_text(self._clock.now()))

@@ -1,0 +1,195 @@
+"""What each inbound activity type does, one small function per type.
+
+Each handler runs inside one write transaction and returns an outcome code:
+``done:<code>`` when applied, ``dropped:<code>`` when refused on purpose.
+Every input here already passed signature and actor checks; these check the
+activity's meaning (whose Follow, whose item) before changing anything.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from federation.documents.actor import LocalActor
+from federation.hosts import peer_host
+from node.ap.actors import _id_of
+from node.ap.outbox import Outbox, local_activity
+from node.ap.remote import ProposalError, parse_proposal
+from node.storage import Repositories
+from node.storage.follows import Follower
+from node.storage.inbox import QueuedActivity
+from node.storage.peers import RemoteActor
+
+log = logging.getLogger("solidarity.inbox")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str  # done | dropped
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.state}:{self.reason}"
+
+
+def done(reason: str) -> Outcome:
+    return Outcome("done", reason)
+
+
+def dropped(reason: str) -> Outcome:
+    return Outcome("dropped", reason)
+
+
+@dataclass(frozen=True)
+class Context:
+    repos: Repositories
+    me: LocalActor
+    outbox: Outbox
+    row: QueuedActivity
+    activity: dict[str, Any]
+    sender: RemoteActor | None
+    now: str
+    approve_followers: bool
+
+
+Handler = Callable[[Context], Awaitable[Outcome]]
+
+
+async def on_follow(ctx: Context) -> Outcome:
+    if _id_of(ctx.activity.get("object")) != ctx.me.id:
+        return dropped("follow-not-for-us")
+    assert ctx.sender is not None
+    state = "pending" if ctx.approve_followers else "accepted"
+    follower = Follower(
+        actor_id=ctx.sender.id, inbox=ctx.sender.inbox, shared_inbox=ctx.sender.shared_inbox,
+        follow_activity_id=ctx.row.activity_id, state=state,
+    )  # fmt: skip
+    await ctx.repos.follows.add_follower(follower, ctx.now)
+    if state == "pending":
+        return done("follow-pending")
+    await send_accept(ctx.repos, ctx.outbox, ctx.me, follower)
+    return done("follow-accepted")
+
+
+async def send_accept(
+    repos: Repositories, outbox: Outbox, me: LocalActor, follower: Follower
+) -> None:
+    follow = {"id": follower.follow_activity_id, "type": "Follow",
+              "actor": follower.actor_id, "object": me.id}  # fmt: skip
+    accept = local_activity(me, "Accept", follow, to=[follower.actor_id])
+    await outbox.publish(repos, accept, inboxes=[follower.inbox], public=False)
+
+
+async def _answer_to_our_follow(ctx: Context, state: str) -> Outcome:
+    obj = ctx.activity.get("object")
+    follow_id = _id_of(obj)
+    followee = await ctx.repos.follows.following_by_activity(follow_id) if follow_id else None
+    if followee is None:
+        return dropped("follow-unknown")
+    if followee.actor_id != ctx.row.actor_id:
+        return dropped("answer-not-from-followee")
+    await ctx.repos.follows.set_following_state(followee.actor_id, state, ctx.now)
+    return done(f"follow-{state}")
+
+
+async def on_accept(ctx: Context) -> Outcome:
+    return await _answer_to_our_follow(ctx, "accepted")
+
+
+async def on_reject(ctx: Context) -> Outcome:
+    return await _answer_to_our_follow(ctx, "rejected")
+
+
+async def on_undo(ctx: Context) -> Outcome:
+    obj = ctx.activity.get("object")
+    follower = await ctx.repos.follows.follower(ctx.row.actor_id)
+    if follower is None:
+        return dropped("undo-unknown")
+    undone = _id_of(obj)
+    if isinstance(obj, dict):
+        if obj.get("type") != "Follow":
+            return dropped("undo-unsupported")
+        if _id_of(obj.get("actor")) not in (None, ctx.row.actor_id):
+            return dropped("undo-not-owner")
+    if undone not in (follower.follow_activity_id, None) and not isinstance(obj, dict):
+        return dropped("undo-unknown")
+    await ctx.repos.follows.remove_follower(ctx.row.actor_id)
+    return done("unfollowed")
+
+
+def _addressed_to_us(activity: dict[str, Any], me: LocalActor) -> bool:
+    for field in ("to", "cc", "audience"):
+        value = activity.get(field)
+        targets = value if isinstance(value, list) else [value]
+        if me.id in targets:
+            return True
+    return False
+
+
+async def on_create_or_update(ctx: Context) -> Outcome:
+    obj = ctx.activity.get("object")
+    if not isinstance(obj, dict):
+        return dropped("object-not-embedded")
+    try:
+        item = parse_proposal(obj, ctx.row.actor_id)
+    except ProposalError as error:
+        log.info("inbox object unsupported: %s", error)
+        return dropped("object-unsupported")
+    if _id_of(obj.get("attributedTo")) != ctx.row.actor_id:
+        return dropped("object-not-attributed-to-actor")
+    if peer_host(item.id) != peer_host(ctx.row.actor_id):
+        return dropped("object-origin-mismatch")
+    followee = await ctx.repos.follows.following(ctx.row.actor_id)
+    following = followee is not None and followee.state == "accepted"
+    if not following and not _addressed_to_us(ctx.activity, ctx.me):
+        return dropped("not-followed")
+    existing = await ctx.repos.remote_items.get(item.id)
+    if existing is not None and existing.actor_id != ctx.row.actor_id:
+        return dropped("update-not-owner")
+    if existing is not None and existing.deleted_at is not None:
+        return dropped("object-deleted")
+    await ctx.repos.remote_items.upsert(item, ctx.now)
+    return done("item-stored" if existing is None else "item-updated")
+
+
+async def on_delete(ctx: Context) -> Outcome:
+    target = _id_of(ctx.activity.get("object"))
+    if target is None:
+        return dropped("object-missing")
+    if target == ctx.row.actor_id:
+        await ctx.repos.follows.remove_follower(target)
+        await ctx.repos.follows.remove_following(target)
+        for item_id in await ctx.repos.remote_items.live_ids(target):
+            await ctx.repos.remote_items.tombstone(item_id, ctx.now)
+        return done("actor-deleted")
+    existing = await ctx.repos.remote_items.get(target)
+    if existing is None:
+        return dropped("object-unknown")
+    if existing.actor_id != ctx.row.actor_id:
+        return dropped("delete-not-owner")
+    await ctx.repos.remote_items.tombstone(target, ctx.now)
+    return done("item-deleted")
+
+
+HANDLERS: dict[str, Handler] = {
+    "Follow": on_follow,
+    "Accept": on_accept,
+    "Reject": on_reject,
+    "Undo": on_undo,
+    "Create": on_create_or_update,
+    "Update": on_create_or_update,
+    "Delete": on_delete,
+}
+
+# Types whose processing needs the sender's actor document (for its inbox).
+NEEDS_SENDER = frozenset({"Follow"})
+
+
+def parse_body(row: QueuedActivity) -> dict[str, Any]:
+    document = json.loads(row.body)
+    assert isinstance(document, dict)
+    return document

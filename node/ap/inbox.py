@@ -1,0 +1,100 @@
+"""The inbox worker: applies persisted activities, one transaction each.
+
+Rows were written before the 202 went out; this worker takes them in order,
+fetches what it needs *outside* the write lock (a sender's actor document),
+then applies the handler for the activity's type and records the outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from federation.documents.actor import LocalActor
+from federation.errors import FederationError
+from node.ap.actors import ActorDirectory
+from node.ap.handlers import HANDLERS, NEEDS_SENDER, Context, Outcome, dropped, parse_body
+from node.ap.outbox import Outbox
+from node.clock import Clock, to_text
+from node.storage import Store
+from node.storage.inbox import QueuedActivity
+from node.storage.peers import RemoteActor
+
+log = logging.getLogger("solidarity.inbox")
+
+MAX_ATTEMPTS = 8
+LOCK_FOR = timedelta(minutes=5)
+
+
+class InboxWorker:
+    name = "inbox"
+
+    def __init__(
+        self,
+        store: Store,
+        me: LocalActor,
+        outbox: Outbox,
+        actors: ActorDirectory,
+        clock: Clock,
+        *,
+        approve_followers: bool = False,
+        batch: int = 50,
+    ) -> None:
+        self._store = store
+        self._me = me
+        self._outbox = outbox
+        self._actors = actors
+        self._clock = clock
+        self._approve = approve_followers
+        self._batch = batch
+
+    async def run_once(self) -> int:
+        now = self._clock.now()
+        async with self._store.transaction() as repos:
+            rows = await repos.inbox.claim_due(to_text(now), self._batch, to_text(now + LOCK_FOR))
+        for row in rows:
+            await self._process(row)
+        return len(rows)
+
+    async def _process(self, row: QueuedActivity) -> None:
+        handler = HANDLERS.get(row.type)
+        if handler is None:
+            await self._finish(row, dropped("unsupported-type"))
+            return
+        sender: RemoteActor | None = None
+        if row.type in NEEDS_SENDER:
+            try:
+                sender = await self._actors.get(row.actor_id)
+            except FederationError as error:
+                await self._retry(row, error.reason)
+                return
+        now = to_text(self._clock.now())
+        async with self._store.transaction() as repos:
+            ctx = Context(repos, self._me, self._outbox, row, parse_body(row), sender, now,
+                          self._approve)  # fmt: skip
+            outcome = await handler(ctx)
+            await repos.inbox.finish(row.id, outcome.state, outcome.reason)
+        self._log(row, outcome)
+
+    async def _finish(self, row: QueuedActivity, outcome: Outcome) -> None:
+        async with self._store.transaction() as repos:
+            await repos.inbox.finish(row.id, outcome.state, outcome.reason)
+        self._log(row, outcome)
+
+    async def _retry(self, row: QueuedActivity, reason: str) -> None:
+        if row.attempts >= MAX_ATTEMPTS:
+            async with self._store.transaction() as repos:
+                await repos.inbox.finish(row.id, "failed", reason)
+            log.warning("inbox activity=%s failed reason=%s", row.activity_id, reason)
+            return
+        when = self._clock.now() + timedelta(seconds=30 * 2 ** (row.attempts - 1))
+        async with self._store.transaction() as repos:
+            await repos.inbox.retry_at(row.id, to_text(when), reason)
+        log.info("inbox activity=%s retry reason=%s", row.activity_id, reason)
+
+    @staticmethod
+    def _log(row: QueuedActivity, outcome: Outcome) -> None:
+        log.info(
+            "inbox activity=%s type=%s actor=%s outcome=%s",
+            row.activity_id, row.type, row.actor_id, outcome,
+        )  # fmt: skip

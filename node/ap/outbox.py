@@ -1,0 +1,102 @@
+"""The outbox: local changes become signed activities plus one delivery row per inbox.
+
+Everything happens inside the caller's write transaction, so an item change
+and the deliveries it causes are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from federation.documents.activities import activity, new_activity_id, tombstone
+from federation.documents.actor import LocalActor
+from federation.hosts import peer_host
+from federation.keys import NodeKeys
+from federation.proofs import create_proof
+from node.ap.proposal import addressing, item_id, proposal
+from node.clock import Clock, to_text
+from node.domain.items import ItemChange
+from node.domain.model import Item
+from node.storage import Repositories
+from node.storage.follows import Follower
+from schemas.vocab import Status, Visibility
+
+_CHANGE_TYPES = {
+    ItemChange.CREATED: "Create",
+    ItemChange.UPDATED: "Update",
+    ItemChange.CLOSED: "Update",
+    ItemChange.EXPIRED: "Update",
+    ItemChange.RENEWED: "Update",
+    ItemChange.DELETED: "Delete",
+}
+
+
+def follower_inboxes(followers: list[Follower]) -> list[str]:
+    """One inbox per follower, shared inboxes deduplicated, in a stable order."""
+    seen: dict[str, None] = {}
+    for follower in followers:
+        seen[follower.shared_inbox or follower.inbox] = None
+    return list(seen)
+
+
+class Outbox:
+    def __init__(self, actor: LocalActor, keys: NodeKeys, clock: Clock) -> None:
+        self.actor = actor
+        self._keys = keys
+        self._clock = clock
+
+    def sign(self, document: dict[str, Any]) -> dict[str, Any]:
+        """Attach our eddsa-jcs-2022 proof, so relayed copies verify without asking us."""
+        return create_proof(
+            document, self._keys.ed25519, self.actor.ed25519_key_id, self._clock.now()
+        )
+
+    async def publish(
+        self,
+        repos: Repositories,
+        document: dict[str, Any],
+        *,
+        inboxes: list[str],
+        public: bool,
+        object_id: str | None = None,
+    ) -> str:
+        """Record a signed activity and queue its deliveries; returns its id."""
+        signed = self.sign(document)
+        now = to_text(self._clock.now())
+        seq = await repos.outbox.add_activity(
+            signed["id"], signed["type"], object_id, public, json.dumps(signed), now
+        )
+        await repos.outbox.add_deliveries(
+            seq, [(inbox, peer_host(inbox)) for inbox in inboxes], now
+        )
+        return str(signed["id"])
+
+    async def item_changed(self, repos: Repositories, item: Item, change: ItemChange) -> None:
+        """The ItemListener hook: tell followers about offers and requests."""
+        if item.visibility is Visibility.PRIVATE or item.status is Status.DRAFT:
+            return
+        to, cc = addressing(self.actor, item.visibility)
+        # Coalition-only items go to partner peers, which the trust policy names.
+        followers = [] if item.visibility is Visibility.COALITION else (
+            await repos.follows.accepted_followers()
+        )  # fmt: skip
+        type_ = _CHANGE_TYPES[change]
+        published = to_text(self._clock.now())
+        if type_ == "Delete":
+            obj: Any = tombstone(item_id(self.actor, item), "Proposal", published)
+        else:
+            obj = self.sign(proposal(self.actor, item))
+        document = activity(self.actor, type_, obj, to=to, cc=cc, published=published)
+        await self.publish(
+            repos,
+            document,
+            inboxes=follower_inboxes(followers),
+            public=item.visibility is Visibility.PUBLIC,
+            object_id=item_id(self.actor, item),
+        )
+
+
+def local_activity(actor: LocalActor, type_: str, obj: Any, to: list[str]) -> dict[str, Any]:
+    """A direct activity (Follow, Accept, Undo …) to specific actors."""
+    return activity(actor, type_, obj, to=to, activity_id=new_activity_id(actor))
