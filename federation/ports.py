@@ -70,7 +70,9 @@ class DeliveryStore(Protocol):
         """Move a delivery later without counting an attempt (circuit open)."""
         ...
 
-    async def failed(self, job: DeliveryJob, status: int | None, error: str, now: datetime) -> None: ...
+    async def failed(
+        self, job: DeliveryJob, status: int | None, error: str, now: datetime
+    ) -> None: ...
 
     async def prune(self, job: DeliveryJob, status: int, now: datetime) -> None:
         """The inbox is gone (404/410): drop the follower behind it."""

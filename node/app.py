@@ -11,36 +11,21 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-import aiohttp
 from aiohttp import web
+from prometheus_client import generate_latest
 
+from node.ap.routes import FEDERATION, federation_errors, setup_routes
+from node.ap.wiring import build_federation
 from node.api import setup_api
 from node.api.problems import problem_middleware
 from node.clock import Clock, SystemClock
-from node.domain.accounts import AccountService
-from node.domain.items import ItemService
-from node.services import SERVICES, Services
+from node.services import SERVICES, build_services
 from node.settings import Settings
-from node.storage import Store
-from node.version import SOFTWARE_NAME, VERSION
 from node.workers import ExpirySweep, RetentionSweep, Sweep, run_periodically
 
 log = logging.getLogger("solidarity.app")
 
-HTTP_CLIENT = web.AppKey("http_client", aiohttp.ClientSession)
 SWEEPS: web.AppKey[list[Sweep]] = web.AppKey("sweeps")
-USER_AGENT = f"{SOFTWARE_NAME}/{VERSION}"
-
-
-def build_services(settings: Settings, clock: Clock) -> Services:
-    store = Store(settings.database_path)
-    return Services(
-        settings=settings,
-        clock=clock,
-        store=store,
-        items=ItemService(store, settings, clock),
-        accounts=AccountService(store, clock),
-    )
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -50,18 +35,23 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     await store.close()
 
 
-async def _http_client(app: web.Application) -> AsyncIterator[None]:
-    timeout = aiohttp.ClientTimeout(total=30, connect=5)
-    async with aiohttp.ClientSession(
-        timeout=timeout, headers={"User-Agent": USER_AGENT}
-    ) as session:
-        app[HTTP_CLIENT] = session
-        yield
+async def _federation(app: web.Application) -> AsyncIterator[None]:
+    """The outbound HTTP client (behind the SSRF guard) and everything that uses it."""
+    federation = build_federation(app[SERVICES])
+    app[FEDERATION] = federation
+    yield
+    await federation.session.close()
 
 
 async def _workers(app: web.Application) -> AsyncIterator[None]:
     interval = app[SERVICES].settings.worker_interval_seconds
-    tasks = [asyncio.create_task(run_periodically(s, interval)) for s in app[SWEEPS]]
+    federation = app[FEDERATION]
+    quick = app[SERVICES].settings.federation_interval_seconds
+    loops = [run_periodically(s, interval) for s in app[SWEEPS]] + [
+        run_periodically(federation.inbox_worker, quick, federation.inbox_wake),
+        run_periodically(federation.delivery_worker, quick, federation.delivery_wake),
+    ]
+    tasks = [asyncio.create_task(loop) for loop in loops]
     yield
     for task in tasks:
         task.cancel()
@@ -75,13 +65,21 @@ def create_app(
 ) -> web.Application:
     """The node application. Tests pass ``run_workers=False`` and step sweeps themselves."""
     services = build_services(settings, clock or SystemClock())
-    app = web.Application(middlewares=[problem_middleware], client_max_size=settings.max_body_bytes)
+    app = web.Application(
+        middlewares=[problem_middleware, federation_errors], client_max_size=settings.max_body_bytes
+    )
     app[SERVICES] = services
     sweeps: list[Sweep] = [ExpirySweep(services.items), RetentionSweep(services.items)]
     app[SWEEPS] = sweeps
     app.cleanup_ctx.append(_database)
-    app.cleanup_ctx.append(_http_client)
+    app.cleanup_ctx.append(_federation)
     if run_workers:
         app.cleanup_ctx.append(_workers)
     setup_api(app)
+    setup_routes(app)
+    app.router.add_get("/metrics", serve_metrics)
     return app
+
+
+async def serve_metrics(request: web.Request) -> web.Response:
+    return web.Response(body=generate_latest(), content_type="text/plain", charset="utf-8")

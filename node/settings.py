@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     private_address_allowlist: str = ""
     worker_interval_seconds: float = Field(default=30.0, gt=0)
+    federation_interval_seconds: float = Field(default=2.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     smtp_host: str = ""
     smtp_port: int = Field(default=587, ge=1, le=65535)

@@ -7,6 +7,7 @@ and the deliveries it causes are committed together or not at all.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from federation.documents.activities import activity, new_activity_id, tombstone
@@ -45,6 +46,8 @@ class Outbox:
         self.actor = actor
         self._keys = keys
         self._clock = clock
+        # Wakes the delivery worker; it waits for the write lock, so it sees the rows.
+        self.on_publish: Callable[[], None] = lambda: None
 
     def sign(self, document: dict[str, Any]) -> dict[str, Any]:
         """Attach our eddsa-jcs-2022 proof, so relayed copies verify without asking us."""
@@ -70,6 +73,8 @@ class Outbox:
         await repos.outbox.add_deliveries(
             seq, [(inbox, peer_host(inbox)) for inbox in inboxes], now
         )
+        if inboxes:
+            self.on_publish()
         return str(signed["id"])
 
     async def item_changed(self, repos: Repositories, item: Item, change: ItemChange) -> None:

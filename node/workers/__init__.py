@@ -7,6 +7,7 @@ Tests call ``run_once()`` directly; the application runs each sweep every
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Protocol
@@ -45,13 +46,24 @@ class RetentionSweep:
         return await self.items.purge_private_due()
 
 
-async def run_periodically(sweep: Sweep, interval: float) -> None:
-    """Run ``sweep`` forever; a failing round is logged and retried next time."""
+async def run_periodically(
+    sweep: Sweep, interval: float, wake: asyncio.Event | None = None
+) -> None:
+    """Run ``sweep`` forever: again at once while it finds work, else after
+    ``interval`` or when ``wake`` is set. A failing round is logged and retried."""
     while True:
+        handled = 0
         try:
             handled = await sweep.run_once()
             if handled:
-                log.info("sweep=%s handled=%d", sweep.name, handled)
+                log.debug("sweep=%s handled=%d", sweep.name, handled)
         except Exception:  # a crashed round must not stop future rounds; logged with traceback
             log.exception("sweep=%s failed reason=sweep-error", sweep.name)
-        await asyncio.sleep(interval)
+        if handled:
+            continue
+        if wake is None:
+            await asyncio.sleep(interval)
+            continue
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout=interval)
+        wake.clear()

@@ -1,0 +1,136 @@
+"""Receiving an activity: verify, check the actor, ask the trust policy, persist.
+
+The HTTP handler calls :meth:`InboxReceiver.receive` with the raw request; every
+check here runs before any side effect, and the only side effect is one row
+in the inbox queue. The caller answers 202 on success (duplicates included).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from federation.errors import FederationError, SignatureError
+from federation.hosts import peer_host
+from federation.httpsig import DEFAULT_POLICY, HttpRequest, KeyResolver, VerificationPolicy
+from federation.httpsig import verify_request as verify_signature
+from federation.metrics import INBOX_ACCEPTED, INBOX_REJECTED
+from federation.ports import InboundActivity, InboxStore
+
+log = logging.getLogger("solidarity.inbox")
+
+JSON_TYPES = frozenset({"application/activity+json", "application/ld+json", "application/json"})
+
+TrustCheck = Callable[[str], Awaitable[bool]]
+"""``allowed(host)``: may this peer post to our inbox?"""
+
+
+class InboxError(FederationError):
+    status = 400
+    reason = "activity-malformed"
+
+
+@dataclass(frozen=True)
+class InboxLimits:
+    max_body: int = 256 * 1024
+    max_depth: int = 32
+    max_recipients: int = 1000
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of parsed JSON, iteratively, stopping past ``limit``."""
+    stack = [(value, 1)]
+    deepest = 0
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
+def _id(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    return value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
+
+
+def parse_activity(body: bytes, limits: InboxLimits) -> dict[str, Any]:
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError) as error:
+        raise InboxError("the body is not valid JSON", reason="json-malformed") from error
+    if not isinstance(document, dict):
+        raise InboxError("an activity must be a JSON object")
+    if _depth(document, limits.max_depth) > limits.max_depth:
+        raise InboxError("the activity is nested too deeply", reason="json-too-deep")
+    for field in ("to", "cc", "bto", "bcc", "audience"):
+        value = document.get(field)
+        if isinstance(value, list) and len(value) > limits.max_recipients:
+            raise InboxError(f"too many recipients in {field}", reason="too-many-recipients")
+    if not isinstance(document.get("id"), str) or not isinstance(document.get("type"), str):
+        raise InboxError("an activity needs a string id and type")
+    if _id(document.get("actor")) is None:
+        raise InboxError("an activity needs an actor")
+    return document
+
+
+@dataclass
+class InboxReceiver:
+    resolve_key: KeyResolver
+    store: InboxStore
+    trust: TrustCheck
+    now: Callable[[], datetime]
+    limits: InboxLimits = InboxLimits()
+    policy: VerificationPolicy = DEFAULT_POLICY
+
+    async def receive(self, inbox: str, request: HttpRequest) -> bool:
+        """Accept one activity; True if new, False if a duplicate. Raises FederationError."""
+        try:
+            accepted = await self._receive(inbox, request)
+        except FederationError as error:
+            INBOX_REJECTED.labels(reason=error.reason).inc()
+            log.info("inbox rejected status=%d reason=%s detail=%s", error.status, error.reason,
+                     error.detail)  # fmt: skip
+            raise
+        INBOX_ACCEPTED.inc()
+        return accepted
+
+    async def _receive(self, inbox: str, request: HttpRequest) -> bool:
+        if len(request.body) > self.limits.max_body:
+            raise InboxError("the body is too large", reason="body-too-large", status=413)
+        document = parse_activity(request.body, self.limits)
+        actor = _id(document["actor"])
+        assert actor is not None
+        try:
+            actor_host, id_host = peer_host(actor), peer_host(document["id"])
+        except ValueError as error:
+            raise InboxError("the actor or activity id is not a URL") from error
+        if not await self.trust(actor_host):
+            raise FederationError("this peer may not post here", reason="peer-blocked", status=403)
+        verified = await verify_signature(request, self.resolve_key, now=self.now(),
+                                          policy=self.policy)  # fmt: skip
+        if verified.owner != actor:
+            raise SignatureError(
+                "the signing key does not belong to the activity's actor",
+                reason="key-owner-mismatch",
+            )
+        if id_host != actor_host:
+            raise FederationError(
+                "the activity id is on another host than its actor",
+                reason="activity-origin-mismatch",
+                status=403,
+            )
+        activity = InboundActivity(
+            inbox=inbox, activity_id=document["id"], actor_id=actor, type=document["type"],
+            body=request.body.decode(), key_id=verified.key_id,
+        )  # fmt: skip
+        return await self.store.persist(activity, self.now())

@@ -1,0 +1,93 @@
+"""Following peers: WebFinger lookup, Follow, and Undo — ours to send."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from federation.documents.actor import LocalActor
+from federation.fetch import AddressPolicy, RemoteFetcher
+from federation.hosts import peer_host
+from node.ap.actors import ActorDirectory
+from node.ap.outbox import Outbox, local_activity
+from node.clock import Clock, to_text
+from node.errors import NotFound, Unprocessable
+from node.storage import Store
+from node.storage.follows import Followee
+
+_ACTOR_TYPES = ("application/activity+json", "application/ld+json")
+JRD_ACCEPT = "application/jrd+json, application/json;q=0.9"
+
+
+def _webfinger_url(handle: str, addresses: AddressPolicy) -> str:
+    user, _, host = handle.removeprefix("acct:").lstrip("@").rpartition("@")
+    if not user or not host:
+        raise Unprocessable(f"{handle!r} is not a handle like group@host.", reason="handle-invalid")
+    name, _, port_text = host.partition(":")
+    port = int(port_text) if port_text.isdigit() else None
+    plain = port is not None and addresses.is_allowlisted(name, port)
+    scheme = "http" if plain or addresses.allow_all else "https"
+    resource = quote(f"acct:{user}@{host}", safe="@:")
+    return f"{scheme}://{host}/.well-known/webfinger?resource={resource}"
+
+
+class FollowService:
+    def __init__(
+        self,
+        store: Store,
+        me: LocalActor,
+        outbox: Outbox,
+        actors: ActorDirectory,
+        fetcher: RemoteFetcher,
+        addresses: AddressPolicy,
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._me = me
+        self._outbox = outbox
+        self._actors = actors
+        self._fetcher = fetcher
+        self._addresses = addresses
+        self._clock = clock
+
+    async def resolve(self, target: str) -> str:
+        """An actor URL from a handle (``group@host``) or the URL itself."""
+        if target.startswith(("https://", "http://")):
+            return target
+        result = await self._fetcher.fetch_json(
+            _webfinger_url(target, self._addresses), accept=JRD_ACCEPT
+        )
+        links = result.document.get("links")
+        for link in links if isinstance(links, list) else []:
+            if (
+                isinstance(link, dict)
+                and link.get("rel") == "self"
+                and isinstance(link.get("href"), str)
+                and any(kind in str(link.get("type", "")) for kind in _ACTOR_TYPES)
+            ):
+                href = str(link["href"])
+                if peer_host(href) == peer_host(result.final_url):
+                    return href
+        raise NotFound(f"{target} has no ActivityPub actor.", reason="actor-not-found")
+
+    async def follow(self, target: str) -> Followee:
+        actor = await self._actors.get(await self.resolve(target), refresh=True)
+        if actor.id == self._me.id:
+            raise Unprocessable("A node cannot follow itself.", reason="follow-self")
+        document = local_activity(self._me, "Follow", actor.id, to=[actor.id])
+        followee = Followee(actor.id, document["id"], "pending")
+        async with self._store.transaction() as repos:
+            await repos.follows.add_following(followee, to_text(self._clock.now()))
+            await self._outbox.publish(repos, document, inboxes=[actor.inbox], public=False)
+        return followee
+
+    async def unfollow(self, actor_id: str) -> None:
+        followee = await self._store.reader.follows.following(actor_id)
+        actor = await self._store.reader.peers.actor(actor_id)
+        if followee is None or actor is None:
+            raise NotFound(f"We do not follow {actor_id}.", reason="not-following")
+        follow = {"id": followee.follow_activity_id, "type": "Follow", "actor": self._me.id,
+                  "object": actor_id}  # fmt: skip
+        undo = local_activity(self._me, "Undo", follow, to=[actor_id])
+        async with self._store.transaction() as repos:
+            await repos.follows.remove_following(actor_id)
+            await self._outbox.publish(repos, undo, inboxes=[actor.inbox], public=False)

@@ -1,0 +1,220 @@
+"""HTTP endpoints of the ActivityPub side: discovery, actor, collections, inboxes, objects.
+
+Handlers are thin: parse, call one function, render. JSON documents go out as
+``application/activity+json``; a browser asking for HTML gets a small page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from aiohttp import web
+
+from federation.documents.actor import actor_document
+from federation.documents.collections import collection, page
+from federation.documents.discovery import (
+    JRD,
+    Usage,
+    host_meta,
+    matches_resource,
+    nodeinfo,
+    nodeinfo_links,
+    webfinger,
+)
+from federation.errors import FederationError
+from federation.httpsig import Headers, HttpRequest
+from node.ap.proposal import proposal
+from node.ap.wiring import Federation
+from node.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
+from node.services import SERVICES
+from node.version import SOFTWARE_NAME, VERSION
+from schemas.vocab import Purpose, Status, Visibility
+
+FEDERATION = web.AppKey("federation", Federation)
+ACTIVITY_JSON = "application/activity+json"
+LD_JSON = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+PAGE_SIZE = 20
+INBOX_TYPES = frozenset({"application/activity+json", "application/ld+json", "application/json"})
+
+
+def wants_activity_json(request: web.Request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "activity+json" in accept or "ld+json" in accept or accept.strip() == "application/json"
+
+
+def activity_response(document: dict[str, Any], status: int = 200) -> web.Response:
+    return web.Response(
+        status=status,
+        body=json.dumps(document).encode(),
+        content_type=ACTIVITY_JSON,
+        headers={"Vary": "Accept"},
+    )
+
+
+def html_response(title: str, body: str) -> web.Response:
+    page_html = (
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(title)}</title>"
+        f"<main><h1>{html.escape(title)}</h1>{body}</main></html>"
+    )
+    return web.Response(text=page_html, content_type="text/html", headers={"Vary": "Accept"})
+
+
+async def get_actor(request: web.Request) -> web.Response:
+    federation = request.app[FEDERATION]
+    if wants_activity_json(request):
+        return activity_response(actor_document(federation.actor))
+    me = federation.actor
+    return html_response(me.name, f"<p>{html.escape(me.summary)}</p>")
+
+
+async def get_webfinger(request: web.Request) -> web.Response:
+    federation = request.app[FEDERATION]
+    resource = request.query.get("resource", "")
+    if not resource:
+        raise web.HTTPBadRequest(text="resource is required")
+    if not matches_resource(federation.actor, resource):
+        raise NotFound(f"No such account here: {resource}", reason="webfinger-unknown")
+    return web.Response(
+        body=json.dumps(webfinger(federation.actor)).encode(),
+        content_type=JRD,
+        headers={"Access-Control-Allow-Origin": "*"},
+    )
+
+
+async def get_host_meta(request: web.Request) -> web.Response:
+    url = request.app[SERVICES].settings.public_url
+    return web.Response(text=host_meta(url), content_type="application/xrd+xml")
+
+
+async def get_nodeinfo_links(request: web.Request) -> web.Response:
+    return web.json_response(nodeinfo_links(request.app[SERVICES].settings.public_url))
+
+
+async def get_nodeinfo(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    version = request.match_info["version"]
+    counts = await services.store.reader.items.count_by_status()
+    open_offers = counts.get((Purpose.OFFER, Status.OPEN), 0)
+    open_requests = counts.get((Purpose.REQUEST, Status.OPEN), 0)
+    usage = Usage(
+        local_posts=await services.store.reader.outbox.count_public(),
+        metadata={
+            "nodeName": services.settings.name,
+            "openOffers": open_offers,
+            "openRequests": open_requests,
+        },
+    )
+    schema = f"http://nodeinfo.diaspora.software/ns/schema/{version}#"
+    return web.json_response(
+        nodeinfo(version, SOFTWARE_NAME, VERSION, usage, open_registrations=False),
+        content_type=f'application/json; profile="{schema}"',
+    )
+
+
+async def get_outbox(request: web.Request) -> web.Response:
+    federation, reader = request.app[FEDERATION], request.app[SERVICES].store.reader
+    outbox = federation.actor.outbox
+    if "page" not in request.query:
+        total = await reader.outbox.count_public()
+        return activity_response(collection(outbox, total, f"{outbox}?page=true"))
+    before_text = request.query.get("before", "")
+    before = int(before_text) if before_text.isdigit() else None
+    rows = await reader.outbox.public_page(before, PAGE_SIZE)
+    items = [json.loads(row.body) for row in rows]
+    this = f"{outbox}?page=true" + (f"&before={before}" if before else "")
+    following = f"{outbox}?page=true&before={rows[-1].seq}" if len(rows) == PAGE_SIZE else None
+    return activity_response(page(this, outbox, items, following))
+
+
+async def _actor_list(request: web.Request, which: str) -> web.Response:
+    federation, reader = request.app[FEDERATION], request.app[SERVICES].store.reader
+    url = federation.actor.followers if which == "followers" else federation.actor.following
+    count = (
+        reader.follows.count_followers if which == "followers" else reader.follows.count_following
+    )
+    fetch = reader.follows.follower_page if which == "followers" else reader.follows.following_page
+    page_text = request.query.get("page", "")
+    if not page_text.isdigit() or int(page_text) < 1:
+        return activity_response(collection(url, await count(), f"{url}?page=1"))
+    number = int(page_text)
+    ids = await fetch((number - 1) * PAGE_SIZE, PAGE_SIZE)
+    following = f"{url}?page={number + 1}" if len(ids) == PAGE_SIZE else None
+    return activity_response(page(f"{url}?page={number}", url, ids, following))
+
+
+async def get_followers(request: web.Request) -> web.Response:
+    return await _actor_list(request, "followers")
+
+
+async def get_following(request: web.Request) -> web.Response:
+    return await _actor_list(request, "following")
+
+
+async def post_inbox(request: web.Request) -> web.Response:
+    federation, settings = request.app[FEDERATION], request.app[SERVICES].settings
+    if request.content_type not in INBOX_TYPES:
+        raise UnsupportedMediaType("Send application/activity+json.", reason="inbox-media-type")
+    limit = federation.receiver.limits.max_body
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"The body is over the limit of {limit} bytes.")
+    body = await request.content.read(limit + 1)
+    if len(body) > limit:
+        raise PayloadTooLarge(f"The body is over the limit of {limit} bytes.")
+    scheme = settings.public_url.split("://", 1)[0]
+    message = HttpRequest(
+        request.method, f"{scheme}://{request.host}{request.path_qs}",
+        Headers(list(request.headers.items())), body,
+    )  # fmt: skip
+    inbox = "shared" if request.path == "/inbox" else "actor"
+    await federation.receiver.receive(inbox, message)
+    return web.Response(status=202)
+
+
+async def get_item_object(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    purpose = Purpose.OFFER if request.match_info["kind"] == "offers" else Purpose.REQUEST
+    item = await services.store.reader.items.get(request.match_info["id"], purpose)
+    if item is None or item.visibility is not Visibility.PUBLIC or item.status is Status.DRAFT:
+        raise NotFound("No such public item here.", reason="item-not-found")
+    if wants_activity_json(request):
+        return activity_response(services.outbox.sign(proposal(services.actor, item)))
+    return html_response(item.title, f"<p>{html.escape(item.description)}</p>")
+
+
+async def get_activity(request: web.Request) -> web.Response:
+    reader = request.app[SERVICES].store.reader
+    url = f"{request.app[SERVICES].settings.public_url}/activities/{request.match_info['id']}"
+    stored = await reader.outbox.activity(url)
+    if stored is None:
+        raise NotFound("No such public activity here.", reason="activity-not-found")
+    return activity_response(json.loads(stored.body))
+
+
+@web.middleware
+async def federation_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """FederationErrors become problem responses with their status and reason."""
+    from node.api.problems import problem_response
+
+    try:
+        response: web.StreamResponse = await handler(request)
+        return response
+    except FederationError as error:
+        return problem_response(error.status, "Refused", error.detail, error.reason)
+
+
+def setup_routes(app: web.Application) -> None:
+    router = app.router
+    router.add_get("/.well-known/webfinger", get_webfinger)
+    router.add_get("/.well-known/host-meta", get_host_meta)
+    router.add_get("/.well-known/nodeinfo", get_nodeinfo_links)
+    router.add_get("/nodeinfo/{version:2\\.[01]}", get_nodeinfo)
+    router.add_get("/actor", get_actor)
+    router.add_get("/actor/outbox", get_outbox)
+    router.add_get("/actor/followers", get_followers)
+    router.add_get("/actor/following", get_following)
+    router.add_post("/actor/inbox", post_inbox)
+    router.add_post("/inbox", post_inbox)
+    router.add_get("/{kind:offers|requests}/{id}", get_item_object)
+    router.add_get("/activities/{id}", get_activity)

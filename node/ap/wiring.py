@@ -1,0 +1,92 @@
+"""Builds the node's federation parts from its settings, keys and store."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from federation.delivery.worker import DeliveryWorker
+from federation.documents.actor import LocalActor
+from federation.fetch import AddressPolicy, RemoteFetcher, guarded_session
+from federation.inbox import InboxReceiver
+from federation.keydirectory import KeyDirectory
+from federation.keys import NodeKeys
+from federation.signing import RequestSigner
+from node.ap.actors import ActorDirectory, parse_actor
+from node.ap.follows import FollowService
+from node.ap.inbox import InboxWorker
+from node.ap.outbox import Outbox
+from node.ap.ports import StoreDeliveries, StoreInbox, StoreKeys, StoreSchemes
+from node.services import Services
+from node.version import SOFTWARE_NAME, VERSION
+
+USER_AGENT = f"{SOFTWARE_NAME}/{VERSION}"
+
+
+@dataclass
+class Federation:
+    """The node's federation parts, built once per application."""
+
+    actor: LocalActor
+    keys: NodeKeys
+    addresses: AddressPolicy
+    session: aiohttp.ClientSession
+    fetcher: RemoteFetcher
+    outbox: Outbox
+    actors: ActorDirectory
+    key_directory: KeyDirectory
+    receiver: InboxReceiver
+    inbox_worker: InboxWorker
+    delivery_worker: DeliveryWorker
+    follows: FollowService
+    inbox_wake: asyncio.Event
+    delivery_wake: asyncio.Event
+
+
+async def _always_allowed(host: str) -> bool:
+    """Until the trust policy lands, every peer may post (open federation)."""
+    return True
+
+
+def build_federation(
+    services: Services, session: aiohttp.ClientSession | None = None
+) -> Federation:
+    settings, store, clock = services.settings, services.store, services.clock
+    keys, me, outbox = services.keys, services.actor, services.outbox
+    addresses = AddressPolicy.from_setting(settings.private_address_allowlist)
+    session = session or guarded_session(addresses)
+    signer = RequestSigner(keys, me.main_key_id, me.ed25519_key_id, clock.now)
+    fetcher = RemoteFetcher(addresses, session=session, sign=signer.fetch_signer,
+                            user_agent=USER_AGENT)  # fmt: skip
+    actors = ActorDirectory(store, fetcher, clock)
+
+    async def actor_seen(document: dict[str, Any]) -> None:
+        await actors.remember(parse_actor(document))
+
+    key_directory = KeyDirectory(StoreKeys(store), fetcher, clock.now, on_actor=actor_seen)
+    inbox_wake, delivery_wake = asyncio.Event(), asyncio.Event()
+    outbox.on_publish = delivery_wake.set
+    receiver = InboxReceiver(
+        key_directory.resolve, StoreInbox(store, inbox_wake.set), _always_allowed, clock.now
+    )
+    return Federation(
+        actor=me,
+        keys=keys,
+        addresses=addresses,
+        session=session,
+        fetcher=fetcher,
+        outbox=outbox,
+        actors=actors,
+        key_directory=key_directory,
+        receiver=receiver,
+        inbox_worker=InboxWorker(store, me, outbox, actors, clock),
+        delivery_worker=DeliveryWorker(
+            StoreDeliveries(store), StoreSchemes(store), session, signer, addresses, clock.now
+        ),
+        follows=FollowService(store, me, outbox, actors, fetcher, addresses, clock),
+        inbox_wake=inbox_wake,
+        delivery_wake=delivery_wake,
+    )
