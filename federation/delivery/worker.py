@@ -60,6 +60,7 @@ class DeliveryWorker:
     policy: RetryPolicy = DEFAULT_POLICY
     limits: DeliveryLimits = field(default_factory=DeliveryLimits)
     rng: random.Random = field(default_factory=random.Random)
+    user_agent: str = "solidarity-node"
     name: str = "delivery"
 
     async def run_once(self) -> int:
@@ -128,7 +129,8 @@ class DeliveryWorker:
         return response
 
     async def _post(self, job: DeliveryJob, scheme: Scheme) -> Response:
-        headers = {"Content-Type": ACTIVITY_JSON, "Accept": ACTIVITY_JSON}
+        headers = {"Content-Type": ACTIVITY_JSON, "Accept": ACTIVITY_JSON,
+                   "User-Agent": self.user_agent}  # fmt: skip
         timeout = aiohttp.ClientTimeout(
             total=self.limits.timeout, connect=self.limits.connect_timeout
         )

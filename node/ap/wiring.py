@@ -84,7 +84,8 @@ def build_federation(
         receiver=receiver,
         inbox_worker=InboxWorker(store, me, outbox, actors, clock),
         delivery_worker=DeliveryWorker(
-            StoreDeliveries(store), StoreSchemes(store), session, signer, addresses, clock.now
+            StoreDeliveries(store), StoreSchemes(store), session, signer, addresses, clock.now,
+            user_agent=USER_AGENT,
         ),
         follows=FollowService(store, me, outbox, actors, fetcher, addresses, clock),
         inbox_wake=inbox_wake,
