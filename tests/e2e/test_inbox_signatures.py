@@ -6,37 +6,15 @@ import base64
 import json
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from tests.e2e.conftest import Peer, PeerFactory, settle
-
-
-def _activity(sender: Peer, **overrides: Any) -> dict[str, Any]:
-    return {
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": f"{sender.url}/activities/test-{len(overrides)}-{sorted(overrides)}",
-        "type": "Like",
-        "actor": f"{sender.url}/actor",
-        "object": "https://elsewhere.example/notes/1",
-        **overrides,
-    }
-
-
-def _sign(sender: Peer, url: str, body: bytes, **kwargs: Any) -> dict[str, str]:
-    signer = sender.federation.delivery_worker.signer
-    return signer.sign("POST", url, {"Content-Type": "application/activity+json"}, body, **kwargs)
-
-
-async def _post(target: Peer, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, Any]]:
-    response = await target.client.post(
-        "/inbox", data=body, headers={"Content-Type": "application/activity+json", **headers}
-    )
-    text = await response.text()
-    return response.status, json.loads(text) if text else {}
+from tests.e2e.wire import activity as _activity
+from tests.e2e.wire import post_inbox as _post
+from tests.e2e.wire import sign as _sign
 
 
 @pytest.fixture
