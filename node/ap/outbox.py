@@ -23,7 +23,7 @@ from node.storage import Repositories
 from node.storage.follows import Follower
 from schemas.vocab import Status, Visibility
 
-_CHANGE_TYPES = {
+CHANGE_TYPES = {
     ItemChange.CREATED: "Create",
     ItemChange.UPDATED: "Update",
     ItemChange.CLOSED: "Update",
@@ -86,7 +86,7 @@ class Outbox:
         followers = [] if item.visibility is Visibility.COALITION else (
             await repos.follows.accepted_followers()
         )  # fmt: skip
-        type_ = _CHANGE_TYPES[change]
+        type_ = CHANGE_TYPES[change]
         published = to_text(self._clock.now())
         if type_ == "Delete":
             obj: Any = tombstone(item_id(self.actor, item), "Proposal", published)
