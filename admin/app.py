@@ -7,12 +7,20 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from federation.fetch import guarded_session
+from node.ap.wiring import SessionFactory
 from node.app import create_app
 from node.clock import Clock
 from node.settings import Settings
 
 
 def build_app(
-    settings: Settings, *, clock: Clock | None = None, run_workers: bool = True
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    run_workers: bool = True,
+    session_factory: SessionFactory = guarded_session,
 ) -> web.Application:
-    return create_app(settings, clock=clock, run_workers=run_workers)
+    return create_app(
+        settings, clock=clock, run_workers=run_workers, session_factory=session_factory
+    )

@@ -14,8 +14,9 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from prometheus_client import generate_latest
 
+from federation.fetch import guarded_session
 from node.ap.routes import FEDERATION, federation_errors, setup_routes
-from node.ap.wiring import build_federation
+from node.ap.wiring import SessionFactory, build_federation
 from node.api import setup_api
 from node.api.problems import problem_middleware
 from node.clock import Clock, SystemClock
@@ -35,9 +36,12 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     await store.close()
 
 
+SESSION_FACTORY: web.AppKey[SessionFactory] = web.AppKey("session_factory")
+
+
 async def _federation(app: web.Application) -> AsyncIterator[None]:
     """The outbound HTTP client (behind the SSRF guard) and everything that uses it."""
-    federation = build_federation(app[SERVICES])
+    federation = build_federation(app[SERVICES], app[SESSION_FACTORY])
     app[FEDERATION] = federation
     yield
     await federation.session.close()
@@ -61,14 +65,20 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(
-    settings: Settings, *, clock: Clock | None = None, run_workers: bool = True
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    run_workers: bool = True,
+    session_factory: SessionFactory = guarded_session,
 ) -> web.Application:
-    """The node application. Tests pass ``run_workers=False`` and step sweeps themselves."""
+    """The node application. Tests pass ``run_workers=False`` and step sweeps themselves,
+    and a ``session_factory`` whose sockets refuse anything but loopback."""
     services = build_services(settings, clock or SystemClock())
     app = web.Application(
         middlewares=[problem_middleware, federation_errors], client_max_size=settings.max_body_bytes
     )
     app[SERVICES] = services
+    app[SESSION_FACTORY] = session_factory
     sweeps: list[Sweep] = [ExpirySweep(services.items), RetentionSweep(services.items)]
     app[SWEEPS] = sweeps
     app.cleanup_ctx.append(_database)

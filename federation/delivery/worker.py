@@ -41,6 +41,10 @@ class DeliveryLimits:
     lock_for: timedelta = timedelta(minutes=10)
 
 
+# Refusals by our own SSRF guard: retrying cannot help.
+PERMANENT_ERRORS = frozenset({"address-refused", "scheme-refused", "url-invalid"})
+
+
 @dataclass(frozen=True)
 class Response:
     status: int | None
@@ -96,7 +100,9 @@ class DeliveryWorker:
                           job.created_at)  # fmt: skip
         decision = decide(attempt, self.policy, self.rng)
         error = response.error or decision.reason
-        if decision.kind == "delivered":
+        if response.error in PERMANENT_ERRORS:
+            await self.store.failed(job, None, error, now)
+        elif decision.kind == "delivered":
             assert response.status is not None
             await self.store.delivered(job, response.status, now)
         elif decision.kind == "prune":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,13 +52,18 @@ async def _always_allowed(host: str) -> bool:
     return True
 
 
+SessionFactory = Callable[[AddressPolicy], aiohttp.ClientSession]
+
+
 def build_federation(
-    services: Services, session: aiohttp.ClientSession | None = None
+    services: Services, session_factory: SessionFactory = guarded_session
 ) -> Federation:
+    """Everything federation needs; ``session_factory`` builds the one outbound HTTP
+    client (tests inject one whose sockets refuse every non-loopback address)."""
     settings, store, clock = services.settings, services.store, services.clock
     keys, me, outbox = services.keys, services.actor, services.outbox
     addresses = AddressPolicy.from_setting(settings.private_address_allowlist)
-    session = session or guarded_session(addresses)
+    session = session_factory(addresses)
     signer = RequestSigner(keys, me.main_key_id, me.ed25519_key_id, clock.now)
     fetcher = RemoteFetcher(addresses, session=session, sign=signer.fetch_signer,
                             user_agent=USER_AGENT)  # fmt: skip
@@ -84,7 +90,12 @@ def build_federation(
         receiver=receiver,
         inbox_worker=InboxWorker(store, me, outbox, actors, clock),
         delivery_worker=DeliveryWorker(
-            StoreDeliveries(store), StoreSchemes(store), session, signer, addresses, clock.now,
+            StoreDeliveries(store),
+            StoreSchemes(store),
+            session,
+            signer,
+            addresses,
+            clock.now,
             user_agent=USER_AGENT,
         ),
         follows=FollowService(store, me, outbox, actors, fetcher, addresses, clock),

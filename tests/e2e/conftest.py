@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from admin.app import build_app
+from federation.fetch import AddressPolicy, guarded_session
+from federation.fetch.testing import LoopbackOnlySockets, StaticResolver
 from node.ap.routes import FEDERATION
 from node.ap.wiring import Federation
 from node.clock import ManualClock
@@ -82,9 +84,15 @@ async def make_peer(tmp_path: Path) -> AsyncIterator[PeerFactory]:
     allowlist = ",".join(f"127.0.0.1:{port}" for port in ports)
     clock = ManualClock(START)
     started: list[tuple[TestServer, TestClient]] = []
+    sockets = LoopbackOnlySockets()
+
+    def session(policy: AddressPolicy) -> ClientSession:
+        # No DNS and no socket to anything but loopback, whatever the code under test does.
+        return guarded_session(policy, base_resolver=StaticResolver(), socket_factory=sockets)
 
     async def start(data: Path, port: int) -> tuple[web.Application, TestServer, TestClient]:
-        app = build_app(load_settings(data), clock=clock, run_workers=False)
+        app = build_app(load_settings(data), clock=clock, run_workers=False,
+                        session_factory=session)  # fmt: skip
         server = TestServer(app, host="127.0.0.1", port=port)
         client = TestClient(server)
         await client.start_server()
@@ -110,6 +118,8 @@ async def make_peer(tmp_path: Path) -> AsyncIterator[PeerFactory]:
                     peer.port, server)  # fmt: skip
 
     factory.restart = restart  # type: ignore[attr-defined]
+    factory.sockets = sockets  # type: ignore[attr-defined]
     yield factory
     for _, client in started:
         await client.close()
+    assert sockets.hosts <= {"127.0.0.1"}, f"connections off loopback: {sockets.hosts}"
