@@ -119,6 +119,8 @@ async def make_peer(tmp_path: Path) -> AsyncIterator[PeerFactory]:
 
     factory.restart = restart  # type: ignore[attr-defined]
     factory.sockets = sockets  # type: ignore[attr-defined]
+    # An allowlisted port no peer uses, for a test's own loopback server.
+    factory.spare_port = ports[-1]  # type: ignore[attr-defined]
     yield factory
     for _, client in started:
         await client.close()

@@ -6,8 +6,12 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
 
 from federation.keys import generate_keys, save_keys
+from node.storage.follows import Follower
 from tests.e2e.conftest import Peer, PeerFactory, settle
 from tests.e2e.wire import activity, post_inbox, sign
 
@@ -100,3 +104,32 @@ async def test_an_inbox_on_a_forbidden_address_fails_without_a_connection(
     assert states.get("pending", 0) == 0
     attempted = make_peer.sockets.hosts  # type: ignore[attr-defined]
     assert "169.254.169.254" not in attempted
+
+
+async def test_double_knocking_falls_back_to_rfc9421_and_remembers(
+    make_peer: PeerFactory, aiohttp_server: Any
+) -> None:
+    food = await make_peer("foodbank")
+    schemes_seen: list[str] = []
+
+    async def picky_inbox(request: web.Request) -> web.Response:
+        scheme = "rfc9421" if "Signature-Input" in request.headers else "draft-cavage"
+        schemes_seen.append(scheme)
+        return web.Response(status=202 if scheme == "rfc9421" else 401)
+
+    app = web.Application()
+    app.router.add_post("/inbox", picky_inbox)
+    port = make_peer.spare_port  # type: ignore[attr-defined]
+    await aiohttp_server(app, host="127.0.0.1", port=port)
+    inbox = f"http://127.0.0.1:{port}/inbox"
+    async with food.services.store.transaction() as repos:
+        await repos.follows.add_follower(
+            Follower(f"http://127.0.0.1:{port}/actor", inbox, None, "x", "accepted"), "t"
+        )
+    await food.offer(title="One")
+    await food.federation.delivery_worker.run_once()
+    assert schemes_seen == ["draft-cavage", "rfc9421"]
+    await food.offer(title="Two")
+    await food.federation.delivery_worker.run_once()
+    assert schemes_seen[2:] == ["rfc9421"], "the origin's scheme is remembered"
+    assert (await food.services.store.reader.outbox.delivery_states())["delivered"] == 2
