@@ -25,8 +25,8 @@ log = logging.getLogger("solidarity.inbox")
 
 JSON_TYPES = frozenset({"application/activity+json", "application/ld+json", "application/json"})
 
-TrustCheck = Callable[[str], Awaitable[bool]]
-"""``allowed(host)``: may this peer post to our inbox?"""
+TrustCheck = Callable[[str], Awaitable[str | None]]
+"""``refusal(host)``: why this peer may not post here (a reason code), or None."""
 
 
 class InboxError(FederationError):
@@ -114,8 +114,9 @@ class InboxReceiver:
             actor_host, id_host = peer_host(actor), peer_host(document["id"])
         except ValueError as error:
             raise InboxError("the actor or activity id is not a URL") from error
-        if not await self.trust(actor_host):
-            raise FederationError("this peer may not post here", reason="peer-blocked", status=403)
+        refusal = await self.trust(actor_host)
+        if refusal is not None:
+            raise FederationError("this peer may not post here", reason=refusal, status=403)
         verified = await verify_signature(request, self.resolve_key, now=self.now(),
                                           policy=self.policy)  # fmt: skip
         if verified.owner != actor:

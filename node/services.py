@@ -12,6 +12,7 @@ from node.ap.outbox import Outbox
 from node.clock import Clock
 from node.domain.accounts import AccountService
 from node.domain.items import ItemService
+from node.domain.trust import TrustService
 from node.settings import Settings
 from node.storage import Store
 
@@ -26,6 +27,7 @@ class Services:
     outbox: Outbox
     items: ItemService
     accounts: AccountService
+    trust: TrustService
 
 
 SERVICES = web.AppKey("services", Services)
@@ -47,7 +49,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     store = Store(settings.database_path)
     keys = load_keys(settings.keys_dir)
     actor = local_actor(settings, keys)
-    outbox = Outbox(actor, keys, clock)
+    trust = TrustService(store, clock)
+    outbox = Outbox(actor, keys, clock, trust)
     return Services(
         settings=settings,
         clock=clock,
@@ -57,4 +60,5 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         outbox=outbox,
         items=ItemService(store, settings, clock, listeners=[outbox]),
         accounts=AccountService(store, clock),
+        trust=trust,
     )

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -64,6 +64,7 @@ class DeliveryWorker:
     policy: RetryPolicy = DEFAULT_POLICY
     limits: DeliveryLimits = field(default_factory=DeliveryLimits)
     rng: random.Random = field(default_factory=random.Random)
+    permitted: Callable[[str], Awaitable[bool]] | None = None
     user_agent: str = "solidarity-node"
     name: str = "delivery"
 
@@ -84,6 +85,10 @@ class DeliveryWorker:
 
     async def _deliver(self, job: DeliveryJob) -> None:
         now = self.now()
+        if self.permitted is not None and not await self.permitted(job.host):
+            await self.store.failed(job, None, "peer-refused", now)
+            log.info("delivery id=%d host=%s failed reason=peer-refused", job.id, job.host)
+            return
         if not self.breaker.allow(job.host, now):
             health = self.breaker.snapshot(now).get(job.host)
             later = health.opened_until if health and health.opened_until else now

@@ -19,6 +19,7 @@ from federation.hosts import peer_host
 from node.ap.actors import _id_of
 from node.ap.outbox import Outbox, local_activity
 from node.ap.remote import ProposalError, parse_proposal
+from node.domain.trust import TrustService
 from node.storage import Repositories
 from node.storage.follows import Follower
 from node.storage.inbox import QueuedActivity
@@ -53,7 +54,7 @@ class Context:
     activity: dict[str, Any]
     sender: RemoteActor | None
     now: str
-    approve_followers: bool
+    trust: TrustService
 
 
 Handler = Callable[[Context], Awaitable[Outcome]]
@@ -63,7 +64,10 @@ async def on_follow(ctx: Context) -> Outcome:
     if _id_of(ctx.activity.get("object")) != ctx.me.id:
         return dropped("follow-not-for-us")
     assert ctx.sender is not None
-    state = "pending" if ctx.approve_followers else "accepted"
+    decision = await ctx.trust.follow_decision(ctx.sender.host)
+    if decision == "reject":
+        return dropped("follow-refused")
+    state = "pending" if decision == "pending" else "accepted"
     follower = Follower(
         actor_id=ctx.sender.id, inbox=ctx.sender.inbox, shared_inbox=ctx.sender.shared_inbox,
         follow_activity_id=ctx.row.activity_id, state=state,
@@ -143,6 +147,8 @@ async def on_create_or_update(ctx: Context) -> Outcome:
         return dropped("object-not-attributed-to-actor")
     if peer_host(item.id) != peer_host(ctx.row.actor_id):
         return dropped("object-origin-mismatch")
+    if await ctx.trust.refusal(peer_host(item.id)) is not None:
+        return dropped("object-from-refused-peer")
     followee = await ctx.repos.follows.following(ctx.row.actor_id)
     following = followee is not None and followee.state == "accepted"
     if not following and not _addressed_to_us(ctx.activity, ctx.me):

@@ -16,6 +16,7 @@ from node.ap.actors import ActorDirectory
 from node.ap.handlers import HANDLERS, NEEDS_SENDER, Context, Outcome, dropped, parse_body
 from node.ap.outbox import Outbox
 from node.clock import Clock, to_text
+from node.domain.trust import TrustService
 from node.storage import Store
 from node.storage.inbox import QueuedActivity
 from node.storage.peers import RemoteActor
@@ -35,9 +36,9 @@ class InboxWorker:
         me: LocalActor,
         outbox: Outbox,
         actors: ActorDirectory,
+        trust: TrustService,
         clock: Clock,
         *,
-        approve_followers: bool = False,
         batch: int = 50,
     ) -> None:
         self._store = store
@@ -45,7 +46,7 @@ class InboxWorker:
         self._outbox = outbox
         self._actors = actors
         self._clock = clock
-        self._approve = approve_followers
+        self._trust = trust
         self._batch = batch
 
     async def run_once(self) -> int:
@@ -71,7 +72,7 @@ class InboxWorker:
         now = to_text(self._clock.now())
         async with self._store.transaction() as repos:
             ctx = Context(repos, self._me, self._outbox, row, parse_body(row), sender, now,
-                          self._approve)  # fmt: skip
+                          self._trust)  # fmt: skip
             outcome = await handler(ctx)
             await repos.inbox.finish(row.id, outcome.state, outcome.reason)
         self._log(row, outcome)

@@ -19,6 +19,7 @@ from node.ap.proposal import addressing, item_id, proposal
 from node.clock import Clock, to_text
 from node.domain.items import ItemChange
 from node.domain.model import Item
+from node.domain.trust import TrustService
 from node.storage import Repositories
 from node.storage.follows import Follower
 from schemas.vocab import Status, Visibility
@@ -42,10 +43,13 @@ def follower_inboxes(followers: list[Follower]) -> list[str]:
 
 
 class Outbox:
-    def __init__(self, actor: LocalActor, keys: NodeKeys, clock: Clock) -> None:
+    def __init__(
+        self, actor: LocalActor, keys: NodeKeys, clock: Clock, trust: TrustService
+    ) -> None:
         self.actor = actor
         self._keys = keys
         self._clock = clock
+        self._trust = trust
         # Wakes the delivery worker; it waits for the write lock, so it sees the rows.
         self.on_publish: Callable[[], None] = lambda: None
 
@@ -67,6 +71,8 @@ class Outbox:
         """Record a signed activity and queue its deliveries; returns its id."""
         signed = self.sign(document)
         now = to_text(self._clock.now())
+        # Nothing goes out to peers the policy cuts off (blocked, or not allowlisted).
+        inboxes = [inbox for inbox in inboxes if await self._trust.may_exchange(peer_host(inbox))]
         seq = await repos.outbox.add_activity(
             signed["id"], signed["type"], object_id, public, json.dumps(signed), now
         )

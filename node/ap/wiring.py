@@ -47,11 +47,6 @@ class Federation:
     delivery_wake: asyncio.Event
 
 
-async def _always_allowed(host: str) -> bool:
-    """Until the trust policy lands, every peer may post (open federation)."""
-    return True
-
-
 SessionFactory = Callable[[AddressPolicy], aiohttp.ClientSession]
 
 
@@ -76,7 +71,7 @@ def build_federation(
     inbox_wake, delivery_wake = asyncio.Event(), asyncio.Event()
     outbox.on_publish = delivery_wake.set
     receiver = InboxReceiver(
-        key_directory.resolve, StoreInbox(store, inbox_wake.set), _always_allowed, clock.now
+        key_directory.resolve, StoreInbox(store, inbox_wake.set), services.trust.refusal, clock.now
     )
     return Federation(
         actor=me,
@@ -88,7 +83,7 @@ def build_federation(
         actors=actors,
         key_directory=key_directory,
         receiver=receiver,
-        inbox_worker=InboxWorker(store, me, outbox, actors, clock),
+        inbox_worker=InboxWorker(store, me, outbox, actors, services.trust, clock),
         delivery_worker=DeliveryWorker(
             StoreDeliveries(store),
             StoreSchemes(store),

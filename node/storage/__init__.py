@@ -21,6 +21,7 @@ from node.storage.items import ItemRepository
 from node.storage.outbox import OutboxRepository
 from node.storage.peers import PeerRepository
 from node.storage.remote_items import RemoteItemRepository
+from node.storage.trust import TrustRepository
 
 
 class Repositories:
@@ -34,6 +35,7 @@ class Repositories:
         self.inbox = InboxRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.remote_items = RemoteItemRepository(conn)
+        self.trust = TrustRepository(conn)
 
 
 class Store:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from federation.hosts import peer_host
 from node.storage.database import fetch_all, fetch_one
 
 
@@ -23,6 +24,15 @@ class Followee:
     actor_id: str
     follow_activity_id: str
     state: str
+
+
+def on_host(actor_id: str, host: str) -> bool:
+    """Is this actor on ``host`` or one of its subdomains?"""
+    try:
+        own = peer_host(actor_id)
+    except ValueError:
+        return False
+    return own == host or own.endswith("." + host)
 
 
 class FollowRepository:
@@ -119,6 +129,34 @@ class FollowRepository:
 
     async def remove_following(self, actor_id: str) -> None:
         await self._conn.execute("DELETE FROM following WHERE actor_id = ?", (actor_id,))
+
+    async def remove_host(self, host: str) -> None:
+        """End every follow relation, both ways, with actors on ``host``."""
+        for table in ("followers", "following"):
+            rows = await fetch_all(self._conn, f"SELECT actor_id FROM {table}")  # noqa: S608
+            doomed = [(r["actor_id"],) for r in rows if on_host(r["actor_id"], host)]
+            delete = f"DELETE FROM {table} WHERE actor_id = ?"  # noqa: S608
+            await self._conn.executemany(delete, doomed)
+
+    async def pending_followers(self) -> list[Follower]:
+        rows = await fetch_all(
+            self._conn,
+            "SELECT actor_id, inbox, shared_inbox, follow_activity_id, state FROM followers"
+            " WHERE state = 'pending' ORDER BY created_at, actor_id",
+        )
+        return [Follower(**dict(row)) for row in rows]
+
+    async def set_follower_state(self, actor_id: str, state: str) -> None:
+        await self._conn.execute(
+            "UPDATE followers SET state = ? WHERE actor_id = ?", (state, actor_id)
+        )
+
+    async def following_list(self) -> list[Followee]:
+        rows = await fetch_all(
+            self._conn,
+            "SELECT actor_id, follow_activity_id, state FROM following ORDER BY created_at",
+        )
+        return [Followee(**dict(row)) for row in rows]
 
     async def following_page(self, offset: int, limit: int) -> list[str]:
         rows = await fetch_all(

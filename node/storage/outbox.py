@@ -109,6 +109,14 @@ class OutboxRepository:
             (when, job_id),
         )
 
+    async def fail_pending_for_host(self, host: str, now: str) -> None:
+        await self._conn.execute(
+            "UPDATE deliveries SET state = 'failed', last_error = 'peer-blocked',"
+            " locked_until = NULL, updated_at = ? WHERE state = 'pending'"
+            " AND (host = ? OR host LIKE ?)",
+            (now, host, f"%.{host}"),
+        )
+
     async def delivery_states(self) -> dict[str, int]:
         rows = await fetch_all(
             self._conn, "SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state"

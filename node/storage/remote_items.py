@@ -9,6 +9,7 @@ from typing import Any
 import aiosqlite
 
 from node.storage.database import fetch_all, fetch_one
+from node.storage.follows import on_host
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,20 @@ class RemoteItemRepository:
             " updated_at = ? WHERE id = ?",
             (now, now, item_id),
         )
+
+    async def hide_host(self, host: str, now: str) -> None:
+        """Hide every item of actors on ``host`` (or its subdomains) from our views."""
+        rows = await fetch_all(
+            self._conn, "SELECT id, actor_id FROM remote_items WHERE hidden_at IS NULL"
+        )
+        doomed = [(now, r["id"]) for r in rows if on_host(r["actor_id"], host)]
+        await self._conn.executemany("UPDATE remote_items SET hidden_at = ? WHERE id = ?", doomed)
+
+    async def set_hidden(self, item_id: str, when: str | None) -> bool:
+        cursor = await self._conn.execute(
+            "UPDATE remote_items SET hidden_at = ? WHERE id = ?", (when, item_id)
+        )
+        return cursor.rowcount == 1
 
     async def live_ids(self, actor_id: str | None = None) -> list[str]:
         rows = await fetch_all(

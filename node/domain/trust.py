@@ -1,0 +1,215 @@
+"""The admin's trust policy: per-peer levels, federation mode, follow decisions.
+
+Every peer decision is keyed by ``peer_host`` (one normaliser). A block on a
+domain covers its subdomains, and in allowlist mode a block beats an allow.
+Every change is written to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any, Literal
+
+from federation.hosts import peer_host
+from node.clock import Clock, to_text
+from node.errors import FieldError, Unprocessable
+from node.storage import Repositories, Store
+from node.storage.trust import PeerRow
+from schemas.vocab import Visibility
+
+
+class Level(StrEnum):
+    BLOCKED = "blocked"
+    LIMITED = "limited"
+    UNKNOWN = "unknown"
+    TRUSTED = "trusted"
+    PARTNER = "partner"
+
+
+class Mode(StrEnum):
+    OPEN = "open"
+    ALLOWLIST = "allowlist"
+
+
+Severity = Literal["suspend", "silence", "noop"]
+FollowDecision = Literal["accept", "pending", "reject"]
+ALLOWED_IN_ALLOWLIST = frozenset({Level.TRUSTED, Level.PARTNER})
+SEVERITY_LEVEL: dict[str, Level] = {"suspend": Level.BLOCKED, "silence": Level.LIMITED}
+_DEFAULT_SEVERITY = {Level.BLOCKED: "suspend", Level.LIMITED: "silence"}
+
+
+@dataclass(frozen=True)
+class Policy:
+    mode: Mode = Mode.OPEN
+    approve_followers: bool = False
+    secure: bool = False
+
+    @classmethod
+    def from_rows(cls, rows: dict[str, str]) -> Policy:
+        return cls(
+            mode=Mode(rows.get("mode", Mode.OPEN.value)),
+            approve_followers=rows.get("approve_followers") == "true",
+            secure=rows.get("secure") == "true",
+        )
+
+
+def _parents(host: str) -> list[str]:
+    """``a.b.example.com`` → itself and every parent domain (ports kept on the host only)."""
+    name = host.split(":", 1)[0] if not host.startswith("[") else host
+    labels = name.split(".")
+    return [host, *(".".join(labels[i:]) for i in range(1, len(labels) - 1))]
+
+
+def normalise(host: str) -> str:
+    try:
+        return peer_host(host)
+    except ValueError as error:
+        raise Unprocessable(
+            f"{host!r} is not a host.",
+            reason="host-invalid",
+            errors=[FieldError("host", str(error))],
+        ) from error
+
+
+class TrustService:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    # -- reading -------------------------------------------------------------
+
+    async def policy(self) -> Policy:
+        return Policy.from_rows(await self._store.reader.trust.policy())
+
+    async def peer(self, host: str) -> PeerRow:
+        host = normalise(host)
+        rows = await self._store.reader.trust.peers_named([host])
+        return rows[0] if rows else PeerRow(host=host, level=Level.UNKNOWN.value)
+
+    async def level(self, host: str) -> Level:
+        """The peer's level; blocked when it or any parent domain is blocked."""
+        host = normalise(host)
+        rows = {row.host: row for row in await self._store.reader.trust.peers_named(_parents(host))}
+        if any(row.level == Level.BLOCKED for row in rows.values()):
+            return Level.BLOCKED
+        own = rows.get(host)
+        return Level(own.level) if own else Level.UNKNOWN
+
+    async def may_exchange(self, host: str) -> bool:
+        """May this peer post to us, and may we deliver to it?"""
+        level = await self.level(host)
+        if level is Level.BLOCKED:
+            return False
+        policy = await self.policy()
+        return policy.mode is Mode.OPEN or level in ALLOWED_IN_ALLOWLIST
+
+    async def refusal(self, host: str) -> str | None:
+        """Why a peer may not talk to us (a reason code), or None."""
+        level = await self.level(host)
+        if level is Level.BLOCKED:
+            return "peer-blocked"
+        policy = await self.policy()
+        if policy.mode is Mode.ALLOWLIST and level not in ALLOWED_IN_ALLOWLIST:
+            return "peer-not-allowlisted"
+        return None
+
+    async def follow_decision(self, host: str) -> FollowDecision:
+        if await self.refusal(host) is not None:
+            return "reject"
+        level = await self.level(host)
+        if level in ALLOWED_IN_ALLOWLIST:
+            return "accept"
+        if level is Level.LIMITED or (await self.policy()).approve_followers:
+            return "pending"
+        return "accept"
+
+    async def may_read(self, host: str | None, visibility: Visibility, *, follower: bool) -> bool:
+        """Authorized fetch: may a (signed) requester from ``host`` read such an item?"""
+        if host is not None and await self.refusal(host) is not None:
+            return False
+        if visibility is Visibility.PUBLIC:
+            return host is not None or not (await self.policy()).secure
+        if host is None:
+            return False
+        if visibility is Visibility.FOLLOWERS:
+            return follower
+        if visibility is Visibility.COALITION:
+            return await self.level(host) is Level.PARTNER
+        return False
+
+    async def accepts_reports_from(self, host: str) -> bool:
+        peer = await self.peer(host)
+        level = await self.level(host)
+        return level in ALLOWED_IN_ALLOWLIST and not peer.reject_reports
+
+    # -- changing ------------------------------------------------------------
+
+    async def set_level(
+        self, host: str, level: Level, *, who: str, reason: str = "",
+        severity: Severity | None = None, **flags: Any,
+    ) -> PeerRow:  # fmt: skip
+        host = normalise(host)
+        async with self._store.transaction() as repos:
+            return await self.apply_level(repos, host, level, who=who, reason=reason,
+                                          severity=severity, **flags)  # fmt: skip
+
+    async def apply_level(
+        self, repos: Repositories, host: str, level: Level, *, who: str, reason: str,
+        severity: Severity | None = None, **flags: Any,
+    ) -> PeerRow:  # fmt: skip
+        now = to_text(self._clock.now())
+        existing = await repos.trust.peers_named([host])
+        before = existing[0] if existing else PeerRow(host=host, level=Level.UNKNOWN.value)
+        chosen: str = severity or _DEFAULT_SEVERITY.get(level, "noop")
+        after = replace(before, level=level.value, severity=chosen, updated_at=now, **flags)
+        await repos.trust.save_peer(after)
+        if level is Level.BLOCKED:
+            await self._cut_off(repos, host, now)
+        changed = {k: [getattr(before, k), getattr(after, k)]
+                   for k in ("level", "severity", "reject_media", "reject_reports",
+                             "public_comment", "private_comment", "obfuscate")
+                   if getattr(before, k) != getattr(after, k)}  # fmt: skip
+        await repos.trust.audit(now, who, "peer.level", host, changed, reason)
+        return after
+
+    async def _cut_off(self, repos: Repositories, host: str, now: str) -> None:
+        """A block means nothing in or out: end follows both ways, stop queued deliveries."""
+        await repos.follows.remove_host(host)
+        await repos.outbox.fail_pending_for_host(host, now)
+        await repos.remote_items.hide_host(host, now)
+
+    async def unblock(self, host: str, *, who: str, reason: str = "") -> PeerRow:
+        return await self.set_level(host, Level.UNKNOWN, who=who, reason=reason)
+
+    async def trust_on_subscribe(self, repos: Repositories, host: str, who: str) -> None:
+        """Subscribing makes a peer trusted unless it is blocked or limited (audited)."""
+        rows = await repos.trust.peers_named(_parents(host))
+        if any(row.level in (Level.BLOCKED, Level.LIMITED) for row in rows):
+            return
+        current = next((row for row in rows if row.host == host), None)
+        if current is not None and current.level in (Level.TRUSTED, Level.PARTNER):
+            return
+        await self.apply_level(repos, host, Level.TRUSTED, who=who, reason="subscribed")
+
+    async def set_policy(self, *, who: str, reason: str = "", **changes: Any) -> Policy:
+        async with self._store.transaction() as repos:
+            before = Policy.from_rows(await repos.trust.policy())
+            after = replace(before, **changes)
+            for key, value in (("mode", after.mode.value),
+                               ("approve_followers", str(after.approve_followers).lower()),
+                               ("secure", str(after.secure).lower())):  # fmt: skip
+                await repos.trust.set_policy(key, value)
+            diff = {k: [str(getattr(before, k)), str(getattr(after, k))]
+                    for k in ("mode", "approve_followers", "secure")
+                    if getattr(before, k) != getattr(after, k)}  # fmt: skip
+            await repos.trust.audit(to_text(self._clock.now()), who, "policy.change", "node",
+                                    diff, reason)  # fmt: skip
+        return after
+
+    async def audit(
+        self, repos: Repositories, who: str, action: str, subject: str,
+        detail: dict[str, Any] | None = None, reason: str = "",
+    ) -> None:  # fmt: skip
+        await repos.trust.audit(to_text(self._clock.now()), who, action, subject, detail or {},
+                                reason)  # fmt: skip
