@@ -8,9 +8,11 @@ from federation.documents.actor import LocalActor
 from federation.fetch import AddressPolicy, RemoteFetcher
 from federation.hosts import peer_host
 from node.ap.actors import ActorDirectory
+from node.ap.handlers import send_answer
 from node.ap.outbox import Outbox, local_activity
 from node.clock import Clock, to_text
-from node.errors import NotFound, Unprocessable
+from node.domain.trust import TrustService
+from node.errors import Forbidden, NotFound, Unprocessable
 from node.storage import Store
 from node.storage.follows import Followee
 
@@ -39,6 +41,7 @@ class FollowService:
         actors: ActorDirectory,
         fetcher: RemoteFetcher,
         addresses: AddressPolicy,
+        trust: TrustService,
         clock: Clock,
     ) -> None:
         self._store = store
@@ -47,6 +50,7 @@ class FollowService:
         self._actors = actors
         self._fetcher = fetcher
         self._addresses = addresses
+        self._trust = trust
         self._clock = clock
 
     async def resolve(self, target: str) -> str:
@@ -69,18 +73,42 @@ class FollowService:
                     return href
         raise NotFound(f"{target} has no ActivityPub actor.", reason="actor-not-found")
 
-    async def follow(self, target: str) -> Followee:
-        actor = await self._actors.get(await self.resolve(target), refresh=True)
+    async def follow(self, target: str, *, who: str = "system") -> Followee:
+        """Subscribe to a peer; it becomes trusted unless blocked or limited (audited)."""
+        actor_id = await self.resolve(target)
+        if await self._trust.refusal(peer_host(actor_id)) is not None:
+            raise Forbidden(
+                f"{peer_host(actor_id)} is cut off by our policy.", reason="peer-refused"
+            )
+        actor = await self._actors.get(actor_id, refresh=True)
         if actor.id == self._me.id:
             raise Unprocessable("A node cannot follow itself.", reason="follow-self")
         document = local_activity(self._me, "Follow", actor.id, to=[actor.id])
         followee = Followee(actor.id, document["id"], "pending")
         async with self._store.transaction() as repos:
+            await self._trust.trust_on_subscribe(repos, actor.host, who)
             await repos.follows.add_following(followee, to_text(self._clock.now()))
             await self._outbox.publish(repos, document, inboxes=[actor.inbox], public=False)
+            await self._trust.audit(repos, who, "follow.sent", actor.id)
         return followee
 
-    async def unfollow(self, actor_id: str) -> None:
+    async def answer(self, actor_id: str, approve: bool, *, who: str, reason: str = "") -> None:
+        """Approve or reject a pending follow request (audited)."""
+        async with self._store.transaction() as repos:
+            follower = await repos.follows.follower(actor_id)
+            if follower is None or follower.state != "pending":
+                raise NotFound(f"No pending follow request from {actor_id}.",
+                               reason="follow-request-unknown")  # fmt: skip
+            if approve:
+                await repos.follows.set_follower_state(actor_id, "accepted")
+                await send_answer(repos, self._outbox, self._me, follower, "Accept")
+            else:
+                await repos.follows.remove_follower(actor_id)
+                await send_answer(repos, self._outbox, self._me, follower, "Reject")
+            action = "follow.approved" if approve else "follow.rejected"
+            await self._trust.audit(repos, who, action, actor_id, reason=reason)
+
+    async def unfollow(self, actor_id: str, *, who: str = "system") -> None:
         followee = await self._store.reader.follows.following(actor_id)
         actor = await self._store.reader.peers.actor(actor_id)
         if followee is None or actor is None:
@@ -91,3 +119,4 @@ class FollowService:
         async with self._store.transaction() as repos:
             await repos.follows.remove_following(actor_id)
             await self._outbox.publish(repos, undo, inboxes=[actor.inbox], public=False)
+            await self._trust.audit(repos, who, "follow.undone", actor_id)

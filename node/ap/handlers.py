@@ -75,17 +75,21 @@ async def on_follow(ctx: Context) -> Outcome:
     await ctx.repos.follows.add_follower(follower, ctx.now)
     if state == "pending":
         return done("follow-pending")
-    await send_accept(ctx.repos, ctx.outbox, ctx.me, follower)
+    await send_answer(ctx.repos, ctx.outbox, ctx.me, follower, "Accept")
     return done("follow-accepted")
 
 
-async def send_accept(
-    repos: Repositories, outbox: Outbox, me: LocalActor, follower: Follower
+async def send_answer(
+    repos: Repositories, outbox: Outbox, me: LocalActor, follower: Follower, answer: str
 ) -> None:
+    """Accept or Reject a follower's Follow, embedding the Follow as Mastodon does."""
     follow = {"id": follower.follow_activity_id, "type": "Follow",
               "actor": follower.actor_id, "object": me.id}  # fmt: skip
-    accept = local_activity(me, "Accept", follow, to=[follower.actor_id])
-    await outbox.publish(repos, accept, inboxes=[follower.inbox], public=False)
+    if answer == "Accept":
+        document = local_activity(me, "Accept", follow, to=[follower.actor_id])
+    else:
+        document = local_activity(me, "Reject", follow, to=[follower.actor_id])
+    await outbox.publish(repos, document, inboxes=[follower.inbox], public=False)
 
 
 async def _answer_to_our_follow(ctx: Context, state: str) -> Outcome:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -64,7 +65,9 @@ def html_response(title: str, body: str) -> web.Response:
 async def get_actor(request: web.Request) -> web.Response:
     federation = request.app[FEDERATION]
     if wants_activity_json(request):
-        return activity_response(actor_document(federation.actor))
+        policy = await request.app[SERVICES].trust.policy()
+        me = replace(federation.actor, manually_approves_followers=policy.approve_followers)
+        return activity_response(actor_document(me))
     me = federation.actor
     return html_response(me.name, f"<p>{html.escape(me.summary)}</p>")
 

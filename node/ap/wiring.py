@@ -93,7 +93,7 @@ def build_federation(
             clock.now,
             user_agent=USER_AGENT,
         ),
-        follows=FollowService(store, me, outbox, actors, fetcher, addresses, clock),
+        follows=FollowService(store, me, outbox, actors, fetcher, addresses, services.trust, clock),
         inbox_wake=inbox_wake,
         delivery_wake=delivery_wake,
     )
