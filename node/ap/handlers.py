@@ -185,6 +185,20 @@ async def on_delete(ctx: Context) -> Outcome:
     return done("item-deleted")
 
 
+async def on_flag(ctx: Context) -> Outcome:
+    """A peer reports something: only trusted peers' reports reach the moderation queue."""
+    if not await ctx.trust.accepts_reports_from(peer_host(ctx.row.actor_id)):
+        return dropped("flag-refused")
+    value = ctx.activity.get("object")
+    objects = [o for o in (_id_of(v) for v in (value if isinstance(value, list) else [value])) if o]
+    content = ctx.activity.get("content")
+    text = content[:5000] if isinstance(content, str) else ""
+    await ctx.repos.trust.add_report("in", ctx.row.activity_id, ctx.row.actor_id, objects, text,
+                                     ctx.now)  # fmt: skip
+    await ctx.trust.audit(ctx.repos, ctx.row.actor_id, "report.received", ctx.row.activity_id)
+    return done("report-queued")
+
+
 HANDLERS: dict[str, Handler] = {
     "Follow": on_follow,
     "Accept": on_accept,
@@ -193,6 +207,7 @@ HANDLERS: dict[str, Handler] = {
     "Create": on_create_or_update,
     "Update": on_create_or_update,
     "Delete": on_delete,
+    "Flag": on_flag,
 }
 
 # Types whose processing needs the sender's actor document (for its inbox).

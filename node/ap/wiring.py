@@ -19,6 +19,7 @@ from federation.signing import RequestSigner
 from node.ap.actors import ActorDirectory, parse_actor
 from node.ap.follows import FollowService
 from node.ap.inbox import InboxWorker
+from node.ap.moderation import ModerationService
 from node.ap.outbox import Outbox
 from node.ap.ports import StoreDeliveries, StoreInbox, StoreKeys, StoreSchemes
 from node.services import Services
@@ -43,6 +44,7 @@ class Federation:
     inbox_worker: InboxWorker
     delivery_worker: DeliveryWorker
     follows: FollowService
+    moderation: ModerationService
     inbox_wake: asyncio.Event
     delivery_wake: asyncio.Event
 
@@ -94,6 +96,7 @@ def build_federation(
             user_agent=USER_AGENT,
         ),
         follows=FollowService(store, me, outbox, actors, fetcher, addresses, services.trust, clock),
+        moderation=ModerationService(store, me, outbox, actors, services.trust, clock),
         inbox_wake=inbox_wake,
         delivery_wake=delivery_wake,
     )
