@@ -20,6 +20,7 @@ from federation.httpsig import DEFAULT_POLICY, HttpRequest, KeyResolver, Verific
 from federation.httpsig import verify_request as verify_signature
 from federation.metrics import INBOX_ACCEPTED, INBOX_REJECTED
 from federation.ports import InboundActivity, InboxStore
+from federation.ratelimit import RateLimiter
 
 log = logging.getLogger("solidarity.inbox")
 
@@ -32,6 +33,15 @@ TrustCheck = Callable[[str], Awaitable[str | None]]
 class InboxError(FederationError):
     status = 400
     reason = "activity-malformed"
+
+
+class RateLimited(FederationError):
+    status = 429
+    reason = "rate-limited"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,7 @@ class InboxReceiver:
     now: Callable[[], datetime]
     limits: InboxLimits = InboxLimits()
     policy: VerificationPolicy = DEFAULT_POLICY
+    rate_limiter: RateLimiter | None = None
 
     async def receive(self, inbox: str, request: HttpRequest) -> bool:
         """Accept one activity; True if new, False if a duplicate. Raises FederationError."""
@@ -114,6 +125,10 @@ class InboxReceiver:
             actor_host, id_host = peer_host(actor), peer_host(document["id"])
         except ValueError as error:
             raise InboxError("the actor or activity id is not a URL") from error
+        if self.rate_limiter is not None:
+            wait = self.rate_limiter.take(actor_host, self.now())
+            if wait is not None:
+                raise RateLimited(f"too many activities from {actor_host}", retry_after=wait)
         refusal = await self.trust(actor_host)
         if refusal is not None:
             raise FederationError("this peer may not post here", reason=refusal, status=403)

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     private_address_allowlist: str = ""
     worker_interval_seconds: float = Field(default=30.0, gt=0)
     federation_interval_seconds: float = Field(default=2.0, gt=0)
+    inbox_rate_per_minute: float = Field(default=600.0, gt=0)
+    inbox_burst: int = Field(default=200, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     smtp_host: str = ""
     smtp_port: int = Field(default=587, ge=1, le=65535)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -91,5 +92,12 @@ class StoreKeys:
         return await self._store.reader.peers.key(key_id)
 
     async def put_key(self, key: StoredKey, fetched_at: datetime) -> None:
+        """Cache the key and its fingerprint; a changed fingerprint is an audited event."""
+        now = to_text(fetched_at)
+        fingerprint = hashlib.sha256(key.public_pem.strip().encode()).hexdigest()
         async with self._store.transaction() as repos:
-            await repos.peers.save_key(key, to_text(fetched_at))
+            await repos.peers.save_key(key, now)
+            if await repos.trust.record_fingerprint(key.key_id, fingerprint, now):
+                detail = {"key_id": key.key_id, "fingerprint": fingerprint}
+                await repos.trust.audit(now, "system", "key.changed", key.owner, detail,
+                                        "refetched from its origin")  # fmt: skip

@@ -26,6 +26,7 @@ from federation.documents.discovery import (
 )
 from federation.errors import FederationError
 from federation.httpsig import Headers, HttpRequest
+from federation.inbox import RateLimited
 from node.ap.proposal import proposal
 from node.ap.wiring import Federation
 from node.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
@@ -204,7 +205,10 @@ async def federation_errors(request: web.Request, handler: Any) -> web.StreamRes
         response: web.StreamResponse = await handler(request)
         return response
     except FederationError as error:
-        return problem_response(error.status, "Refused", error.detail, error.reason)
+        response = problem_response(error.status, "Refused", error.detail, error.reason)
+        if isinstance(error, RateLimited):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
 
 def setup_routes(app: web.Application) -> None:

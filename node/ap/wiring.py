@@ -15,6 +15,7 @@ from federation.fetch import AddressPolicy, RemoteFetcher, guarded_session
 from federation.inbox import InboxReceiver
 from federation.keydirectory import KeyDirectory
 from federation.keys import NodeKeys
+from federation.ratelimit import RateLimiter
 from federation.signing import RequestSigner
 from node.ap.actors import ActorDirectory, parse_actor
 from node.ap.follows import FollowService
@@ -73,7 +74,11 @@ def build_federation(
     inbox_wake, delivery_wake = asyncio.Event(), asyncio.Event()
     outbox.on_publish = delivery_wake.set
     receiver = InboxReceiver(
-        key_directory.resolve, StoreInbox(store, inbox_wake.set), services.trust.refusal, clock.now
+        key_directory.resolve,
+        StoreInbox(store, inbox_wake.set),
+        services.trust.refusal,
+        clock.now,
+        rate_limiter=RateLimiter(settings.inbox_rate_per_minute / 60, settings.inbox_burst),
     )
     return Federation(
         actor=me,
