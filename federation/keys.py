@@ -67,6 +67,13 @@ def save_keys(keys: NodeKeys, directory: Path) -> None:
     _write_secret(directory / ED25519_KEY_FILE, _private_pem(keys.ed25519))
 
 
+def load_or_create_keys(directory: Path) -> NodeKeys:
+    """Load the keys in ``directory``, creating them first if there are none."""
+    if not (directory / RSA_KEY_FILE).exists():
+        save_keys(generate_keys(), directory)
+    return load_keys(directory)
+
+
 def load_keys(directory: Path) -> NodeKeys:
     rsa_key = serialization.load_pem_private_key((directory / RSA_KEY_FILE).read_bytes(), None)
     ed_key = serialization.load_pem_private_key((directory / ED25519_KEY_FILE).read_bytes(), None)

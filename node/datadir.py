@@ -58,6 +58,7 @@ def _prepare(data_dir: Path, given: dict[str, Any]) -> Settings:
     # Keep the public URL fixed from now on: peers store it.
     given["public_url"] = settings.public_url
     save_keys(generate_keys(), settings.keys_dir)
+    save_keys(generate_keys(), settings.instance_keys_dir)
     return settings
 
 

@@ -98,6 +98,10 @@ class Settings(BaseSettings):
         return self.data_dir / "keys"
 
     @property
+    def instance_keys_dir(self) -> Path:
+        return self.data_dir / "keys" / "instance"
+
+    @property
     def actor_url(self) -> str:
         return f"{self.public_url}/actor"
 

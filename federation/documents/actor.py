@@ -75,6 +75,45 @@ class LocalActor:
         return f"{self.id}/partners"
 
 
+@dataclass(frozen=True)
+class InstanceActor:
+    """The node's application actor: it signs the node's own fetches.
+
+    Its document is served to anyone, signed or not, so two nodes that both
+    require signed fetches can still fetch each other's keys (no deadlock).
+    """
+
+    public_url: str
+    rsa_public_pem: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.public_url}/instance"
+
+    @property
+    def main_key_id(self) -> str:
+        return f"{self.id}#main-key"
+
+
+def instance_document(actor: InstanceActor, host: str) -> dict[str, Any]:
+    return {
+        "@context": [AS_CONTEXT, SECURITY_V1],
+        "id": actor.id,
+        "type": "Application",
+        "preferredUsername": host,
+        "name": host,
+        "url": actor.public_url,
+        "inbox": f"{actor.id}/inbox",
+        "outbox": f"{actor.id}/outbox",
+        "manuallyApprovesFollowers": True,
+        "publicKey": {
+            "id": actor.main_key_id,
+            "owner": actor.id,
+            "publicKeyPem": actor.rsa_public_pem,
+        },
+    }
+
+
 def actor_document(actor: LocalActor) -> dict[str, Any]:
     return {
         "@context": ACTOR_CONTEXT,

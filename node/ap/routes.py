@@ -13,11 +13,12 @@ from typing import Any
 
 from aiohttp import web
 
-from federation.documents.actor import actor_document
+from federation.documents.actor import actor_document, instance_document
 from federation.documents.collections import collection, page
 from federation.documents.discovery import (
     JRD,
     Usage,
+    authority,
     host_meta,
     matches_resource,
     nodeinfo,
@@ -27,6 +28,7 @@ from federation.documents.discovery import (
 from federation.errors import FederationError
 from federation.httpsig import Headers, HttpRequest
 from federation.inbox import RateLimited
+from node.ap.authorized import refuse_blocked, require_reader
 from node.ap.proposal import proposal
 from node.ap.wiring import Federation
 from node.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
@@ -65,12 +67,20 @@ def html_response(title: str, body: str) -> web.Response:
 
 async def get_actor(request: web.Request) -> web.Response:
     federation = request.app[FEDERATION]
+    await refuse_blocked(request, request.app[SERVICES])
     if wants_activity_json(request):
         policy = await request.app[SERVICES].trust.policy()
         me = replace(federation.actor, manually_approves_followers=policy.approve_followers)
         return activity_response(actor_document(me))
     me = federation.actor
     return html_response(me.name, f"<p>{html.escape(me.summary)}</p>")
+
+
+async def get_instance(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    await refuse_blocked(request, services)
+    instance = request.app[FEDERATION].instance
+    return activity_response(instance_document(instance, authority(services.settings.public_url)))
 
 
 async def get_webfinger(request: web.Request) -> web.Response:
@@ -119,6 +129,7 @@ async def get_nodeinfo(request: web.Request) -> web.Response:
 
 async def get_outbox(request: web.Request) -> web.Response:
     federation, reader = request.app[FEDERATION], request.app[SERVICES].store.reader
+    await require_reader(request, request.app[SERVICES], federation, Visibility.PUBLIC)
     outbox = federation.actor.outbox
     if "page" not in request.query:
         total = await reader.outbox.count_public()
@@ -134,6 +145,7 @@ async def get_outbox(request: web.Request) -> web.Response:
 
 async def _actor_list(request: web.Request, which: str) -> web.Response:
     federation, reader = request.app[FEDERATION], request.app[SERVICES].store.reader
+    await require_reader(request, request.app[SERVICES], federation, Visibility.PUBLIC)
     url = federation.actor.followers if which == "followers" else federation.actor.following
     count = (
         reader.follows.count_followers if which == "followers" else reader.follows.count_following
@@ -171,7 +183,7 @@ async def post_inbox(request: web.Request) -> web.Response:
         request.method, f"{scheme}://{request.host}{request.path_qs}",
         Headers(list(request.headers.items())), body,
     )  # fmt: skip
-    inbox = "shared" if request.path == "/inbox" else "actor"
+    inbox = {"/inbox": "shared", "/instance/inbox": "instance"}.get(request.path, "actor")
     await federation.receiver.receive(inbox, message)
     return web.Response(status=202)
 
@@ -180,8 +192,9 @@ async def get_item_object(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     purpose = Purpose.OFFER if request.match_info["kind"] == "offers" else Purpose.REQUEST
     item = await services.store.reader.items.get(request.match_info["id"], purpose)
-    if item is None or item.visibility is not Visibility.PUBLIC or item.status is Status.DRAFT:
-        raise NotFound("No such public item here.", reason="item-not-found")
+    if item is None or item.visibility is Visibility.PRIVATE or item.status is Status.DRAFT:
+        raise NotFound("No such item here.", reason="item-not-found")
+    await require_reader(request, services, request.app[FEDERATION], item.visibility)
     if wants_activity_json(request):
         return activity_response(services.outbox.sign(proposal(services.actor, item)))
     return html_response(item.title, f"<p>{html.escape(item.description)}</p>")
@@ -189,6 +202,7 @@ async def get_item_object(request: web.Request) -> web.Response:
 
 async def get_activity(request: web.Request) -> web.Response:
     reader = request.app[SERVICES].store.reader
+    await require_reader(request, request.app[SERVICES], request.app[FEDERATION], Visibility.PUBLIC)
     url = f"{request.app[SERVICES].settings.public_url}/activities/{request.match_info['id']}"
     stored = await reader.outbox.activity(url)
     if stored is None:
@@ -218,6 +232,8 @@ def setup_routes(app: web.Application) -> None:
     router.add_get("/.well-known/nodeinfo", get_nodeinfo_links)
     router.add_get("/nodeinfo/{version:2\\.[01]}", get_nodeinfo)
     router.add_get("/actor", get_actor)
+    router.add_get("/instance", get_instance)
+    router.add_post("/instance/inbox", post_inbox)
     router.add_get("/actor/outbox", get_outbox)
     router.add_get("/actor/followers", get_followers)
     router.add_get("/actor/following", get_following)

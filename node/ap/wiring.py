@@ -10,11 +10,11 @@ from typing import Any
 import aiohttp
 
 from federation.delivery.worker import DeliveryWorker
-from federation.documents.actor import LocalActor
+from federation.documents.actor import InstanceActor, LocalActor
 from federation.fetch import AddressPolicy, RemoteFetcher, guarded_session
 from federation.inbox import InboxReceiver
 from federation.keydirectory import KeyDirectory
-from federation.keys import NodeKeys
+from federation.keys import NodeKeys, load_or_create_keys
 from federation.ratelimit import RateLimiter
 from federation.signing import RequestSigner
 from node.ap.actors import ActorDirectory, parse_actor
@@ -34,6 +34,7 @@ class Federation:
     """The node's federation parts, built once per application."""
 
     actor: LocalActor
+    instance: InstanceActor
     keys: NodeKeys
     addresses: AddressPolicy
     session: aiohttp.ClientSession
@@ -63,7 +64,11 @@ def build_federation(
     addresses = AddressPolicy.from_setting(settings.private_address_allowlist)
     session = session_factory(addresses)
     signer = RequestSigner(keys, me.main_key_id, me.ed25519_key_id, clock.now)
-    fetcher = RemoteFetcher(addresses, session=session, sign=signer.fetch_signer,
+    instance_keys = load_or_create_keys(settings.instance_keys_dir)
+    instance = InstanceActor(settings.public_url, instance_keys.rsa_public_pem())
+    # Our own fetches are signed by the instance actor, whose document needs no signature.
+    fetch_signer = RequestSigner(instance_keys, instance.main_key_id, "", clock.now)
+    fetcher = RemoteFetcher(addresses, session=session, sign=fetch_signer.fetch_signer,
                             user_agent=USER_AGENT)  # fmt: skip
     actors = ActorDirectory(store, fetcher, clock)
 
@@ -82,6 +87,7 @@ def build_federation(
     )
     return Federation(
         actor=me,
+        instance=instance,
         keys=keys,
         addresses=addresses,
         session=session,

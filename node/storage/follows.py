@@ -138,6 +138,12 @@ class FollowRepository:
             delete = f"DELETE FROM {table} WHERE actor_id = ?"  # noqa: S608
             await self._conn.executemany(delete, doomed)
 
+    async def has_follower_on(self, host: str) -> bool:
+        rows = await fetch_all(
+            self._conn, "SELECT actor_id FROM followers WHERE state = 'accepted'"
+        )
+        return any(peer_host(row["actor_id"]) == host for row in rows)
+
     async def pending_followers(self) -> list[Follower]:
         rows = await fetch_all(
             self._conn,

@@ -109,7 +109,8 @@ async def test_public_objects_and_activities_are_fetchable(make_peer: PeerFactor
     assert proposal["id"] == offer["url"]
     assert proposal["type"] == "Proposal"
     assert proposal["proof"]["verificationMethod"] == f"{node.url}/actor#ed25519-key"
-    assert (await node.client.get(f"/offers/{hidden['id']}", headers=AP)).status == 404
+    unsigned = await node.client.get(f"/offers/{hidden['id']}", headers=AP)
+    assert unsigned.status == 401, "followers-only items need a signed request"
     outbox = await _json(node, "/actor/outbox?page=true", AP)
     activity_url = outbox["orderedItems"][0]["id"]
     assert (await _json(node, activity_url.removeprefix(node.url), AP))["type"] == "Create"
