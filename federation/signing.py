@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from federation.httpsig import Scheme, sign_cavage, sign_rfc9421
-from federation.keys import NodeKeys
+from federation.keys import KeyRing
 
 DEFAULT_SCHEME: Scheme = "draft-cavage"
 OTHER_SCHEME: dict[Scheme, Scheme] = {"draft-cavage": "rfc9421", "rfc9421": "draft-cavage"}
@@ -18,9 +18,11 @@ OTHER_SCHEME: dict[Scheme, Scheme] = {"draft-cavage": "rfc9421", "rfc9421": "dra
 
 @dataclass(frozen=True)
 class RequestSigner:
-    keys: NodeKeys
+    """Signs with the ring's current keys at send time (so rotations apply at once)."""
+
+    keys: KeyRing
     rsa_key_id: str
-    ed25519_key_id: str
+    actor_id: str
     now: Callable[[], datetime]
 
     def sign(
@@ -33,13 +35,11 @@ class RequestSigner:
     ) -> dict[str, str]:
         """The headers to add: Date/Digest/Signature, or Content-Digest/Signature(-Input)."""
         pairs = list(headers.items())
+        keys = self.keys.current()
         if scheme == "rfc9421":
-            return sign_rfc9421(
-                method, url, pairs, body or b"", self.ed25519_key_id, self.keys.ed25519, self.now()
-            )
-        return sign_cavage(
-            method, url, pairs, body or b"", self.rsa_key_id, self.keys.rsa, self.now()
-        )
+            key_id = f"{self.actor_id}#{self.keys.ed25519_fragment}"
+            return sign_rfc9421(method, url, pairs, body or b"", key_id, keys.ed25519, self.now())
+        return sign_cavage(method, url, pairs, body or b"", self.rsa_key_id, keys.rsa, self.now())
 
     def fetch_signer(self, method: str, url: str, headers: Mapping[str, str],
                      body: bytes | None) -> dict[str, str]:  # fmt: skip

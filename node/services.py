@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiohttp import web
 
-from federation.documents.actor import LocalActor
-from federation.keys import NodeKeys, load_keys
+from federation.documents.actor import ActorKeys, LocalActor
+from federation.keys import KeyRing
 from node.ap.outbox import Outbox
 from node.clock import Clock
 from node.domain.accounts import AccountService
@@ -22,7 +23,7 @@ class Services:
     settings: Settings
     clock: Clock
     store: Store
-    keys: NodeKeys
+    keys: KeyRing
     actor: LocalActor
     outbox: Outbox
     items: ItemService
@@ -33,22 +34,30 @@ class Services:
 SERVICES = web.AppKey("services", Services)
 
 
-def local_actor(settings: Settings, keys: NodeKeys) -> LocalActor:
+def local_actor(settings: Settings) -> LocalActor:
     return LocalActor(
         public_url=settings.public_url,
         handle=settings.handle,
         name=settings.name,
         summary=settings.summary,
+    )
+
+
+def actor_keys(ring: KeyRing, now: datetime) -> ActorKeys:
+    """The public keys to publish now: current ones plus retired Ed25519 keys in grace."""
+    keys = ring.current()
+    return ActorKeys(
         rsa_public_pem=keys.rsa_public_pem(),
+        ed25519_fragment=ring.ed25519_fragment,
         ed25519_public=keys.ed25519.public_key(),
-        manually_approves_followers=False,
+        retired=tuple((r.fragment, r.public) for r in ring.retired(now)),
     )
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
     store = Store(settings.database_path)
-    keys = load_keys(settings.keys_dir)
-    actor = local_actor(settings, keys)
+    keys = KeyRing(settings.keys_dir)
+    actor = local_actor(settings)
     trust = TrustService(store, clock)
     outbox = Outbox(actor, keys, clock, trust)
     return Services(

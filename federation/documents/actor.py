@@ -27,15 +27,23 @@ DOCUMENT_CONTEXT: list[Any] = [AS_CONTEXT, DATA_INTEGRITY_V2]
 
 
 @dataclass(frozen=True)
+class ActorKeys:
+    """The public keys an actor document lists: current, plus retired Ed25519 keys."""
+
+    rsa_public_pem: str
+    ed25519_fragment: str
+    ed25519_public: Ed25519PublicKey
+    retired: tuple[tuple[str, Ed25519PublicKey], ...] = ()
+
+
+@dataclass(frozen=True)
 class LocalActor:
-    """Everything the node says about itself to peers."""
+    """Everything the node says about itself to peers, apart from its keys."""
 
     public_url: str
     handle: str
     name: str
     summary: str
-    rsa_public_pem: str
-    ed25519_public: Ed25519PublicKey
     manually_approves_followers: bool = False
 
     @property
@@ -46,9 +54,8 @@ class LocalActor:
     def main_key_id(self) -> str:
         return f"{self.id}#main-key"
 
-    @property
-    def ed25519_key_id(self) -> str:
-        return f"{self.id}#ed25519-key"
+    def key_id(self, fragment: str) -> str:
+        return f"{self.id}#{fragment}"
 
     @property
     def inbox(self) -> str:
@@ -114,7 +121,7 @@ def instance_document(actor: InstanceActor, host: str) -> dict[str, Any]:
     }
 
 
-def actor_document(actor: LocalActor) -> dict[str, Any]:
+def actor_document(actor: LocalActor, keys: ActorKeys) -> dict[str, Any]:
     return {
         "@context": ACTOR_CONTEXT,
         "id": actor.id,
@@ -133,9 +140,13 @@ def actor_document(actor: LocalActor) -> dict[str, Any]:
         "publicKey": {
             "id": actor.main_key_id,
             "owner": actor.id,
-            "publicKeyPem": actor.rsa_public_pem,
+            "publicKeyPem": keys.rsa_public_pem,
         },
         "assertionMethod": [
-            multikey_document(actor.ed25519_key_id, actor.id, actor.ed25519_public)
+            multikey_document(actor.key_id(keys.ed25519_fragment), actor.id, keys.ed25519_public),
+            *(
+                multikey_document(actor.key_id(fragment), actor.id, public)
+                for fragment, public in keys.retired
+            ),
         ],
     }

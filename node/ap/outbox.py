@@ -13,7 +13,7 @@ from typing import Any
 from federation.documents.activities import activity, new_activity_id, tombstone
 from federation.documents.actor import LocalActor
 from federation.hosts import peer_host
-from federation.keys import NodeKeys
+from federation.keys import KeyRing
 from federation.proofs import create_proof
 from node.ap.proposal import addressing, item_id, proposal
 from node.clock import Clock, to_text
@@ -43,9 +43,7 @@ def follower_inboxes(followers: list[Follower]) -> list[str]:
 
 
 class Outbox:
-    def __init__(
-        self, actor: LocalActor, keys: NodeKeys, clock: Clock, trust: TrustService
-    ) -> None:
+    def __init__(self, actor: LocalActor, keys: KeyRing, clock: Clock, trust: TrustService) -> None:
         self.actor = actor
         self._keys = keys
         self._clock = clock
@@ -55,9 +53,8 @@ class Outbox:
 
     def sign(self, document: dict[str, Any]) -> dict[str, Any]:
         """Attach our eddsa-jcs-2022 proof, so relayed copies verify without asking us."""
-        return create_proof(
-            document, self._keys.ed25519, self.actor.ed25519_key_id, self._clock.now()
-        )
+        key_id = self.actor.key_id(self._keys.ed25519_fragment)
+        return create_proof(document, self._keys.current().ed25519, key_id, self._clock.now())
 
     async def publish(
         self,

@@ -32,7 +32,7 @@ from node.ap.authorized import refuse_blocked, require_reader
 from node.ap.proposal import proposal
 from node.ap.wiring import Federation
 from node.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
-from node.services import SERVICES
+from node.services import SERVICES, actor_keys
 from node.version import SOFTWARE_NAME, VERSION
 from schemas.vocab import Purpose, Status, Visibility
 
@@ -69,9 +69,12 @@ async def get_actor(request: web.Request) -> web.Response:
     federation = request.app[FEDERATION]
     await refuse_blocked(request, request.app[SERVICES])
     if wants_activity_json(request):
-        policy = await request.app[SERVICES].trust.policy()
+        services = request.app[SERVICES]
+        policy = await services.trust.policy()
         me = replace(federation.actor, manually_approves_followers=policy.approve_followers)
-        return activity_response(actor_document(me))
+        return activity_response(
+            actor_document(me, actor_keys(services.keys, services.clock.now()))
+        )
     me = federation.actor
     return html_response(me.name, f"<p>{html.escape(me.summary)}</p>")
 

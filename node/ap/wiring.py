@@ -14,7 +14,7 @@ from federation.documents.actor import InstanceActor, LocalActor
 from federation.fetch import AddressPolicy, RemoteFetcher, guarded_session
 from federation.inbox import InboxReceiver
 from federation.keydirectory import KeyDirectory
-from federation.keys import NodeKeys, load_or_create_keys
+from federation.keys import KeyRing, load_or_create_keys
 from federation.ratelimit import RateLimiter
 from federation.signing import RequestSigner
 from node.ap.actors import ActorDirectory, parse_actor
@@ -35,7 +35,7 @@ class Federation:
 
     actor: LocalActor
     instance: InstanceActor
-    keys: NodeKeys
+    keys: KeyRing
     addresses: AddressPolicy
     session: aiohttp.ClientSession
     fetcher: RemoteFetcher
@@ -63,11 +63,12 @@ def build_federation(
     keys, me, outbox = services.keys, services.actor, services.outbox
     addresses = AddressPolicy.from_setting(settings.private_address_allowlist)
     session = session_factory(addresses)
-    signer = RequestSigner(keys, me.main_key_id, me.ed25519_key_id, clock.now)
-    instance_keys = load_or_create_keys(settings.instance_keys_dir)
-    instance = InstanceActor(settings.public_url, instance_keys.rsa_public_pem())
+    signer = RequestSigner(keys, me.main_key_id, me.id, clock.now)
+    load_or_create_keys(settings.instance_keys_dir)
+    instance_keys = KeyRing(settings.instance_keys_dir)
+    instance = InstanceActor(settings.public_url, instance_keys.current().rsa_public_pem())
     # Our own fetches are signed by the instance actor, whose document needs no signature.
-    fetch_signer = RequestSigner(instance_keys, instance.main_key_id, "", clock.now)
+    fetch_signer = RequestSigner(instance_keys, instance.main_key_id, instance.id, clock.now)
     fetcher = RemoteFetcher(addresses, session=session, sign=fetch_signer.fetch_signer,
                             user_agent=USER_AGENT)  # fmt: skip
     actors = ActorDirectory(store, fetcher, clock)

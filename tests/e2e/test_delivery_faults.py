@@ -81,7 +81,7 @@ async def test_a_rotated_key_is_fetched_again(make_peer: PeerFactory) -> None:
     assert status == 202, "the cached key failed, the fresh one verified"
     cached = await target.services.store.reader.peers.key(f"{sender.url}/actor#main-key")
     assert cached is not None
-    assert cached.public_pem == sender.services.keys.rsa_public_pem()
+    assert cached.public_pem == sender.services.keys.current().rsa_public_pem()
 
 
 async def test_an_inbox_on_a_forbidden_address_fails_without_a_connection(

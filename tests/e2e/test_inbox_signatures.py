@@ -42,7 +42,7 @@ async def test_duplicate_delivery_is_accepted_once(pair: tuple[Peer, Peer]) -> N
 
 def _resign_rsa(sender: Peer, headers: dict[str, str], names: str, signing_string: str,
                 algorithm: str = "rsa-sha256") -> dict[str, str]:  # fmt: skip
-    key = sender.services.keys.rsa
+    key = sender.services.keys.current().rsa
     raw = key.sign(signing_string.encode(), padding.PKCS1v15(), hashes.SHA256())
     signature = base64.b64encode(raw).decode()
     key_id = f"{sender.url}/actor#main-key"

@@ -1,0 +1,1 @@
+"""Interop tests against independent ActivityPub implementations, over loopback only."""
