@@ -12,6 +12,7 @@ from federation.keys import KeyRing
 from node.ap.outbox import Outbox
 from node.clock import Clock
 from node.domain.accounts import AccountService
+from node.domain.blocks import BlockService
 from node.domain.items import ItemService
 from node.domain.trust import TrustService
 from node.settings import Settings
@@ -29,6 +30,7 @@ class Services:
     items: ItemService
     accounts: AccountService
     trust: TrustService
+    blocks: BlockService
 
 
 SERVICES = web.AppKey("services", Services)
@@ -70,4 +72,5 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         items=ItemService(store, settings, clock, listeners=[outbox]),
         accounts=AccountService(store, clock),
         trust=trust,
+        blocks=BlockService(store, trust),
     )

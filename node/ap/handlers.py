@@ -16,7 +16,7 @@ from typing import Any
 
 from federation.documents.actor import LocalActor
 from federation.hosts import peer_host
-from node.ap.actors import _id_of
+from node.ap.actors import ACTOR_TYPES, _id_of
 from node.ap.outbox import Outbox, local_activity
 from node.ap.remote import ProposalError, parse_proposal
 from node.domain.trust import TrustService
@@ -142,6 +142,9 @@ async def on_create_or_update(ctx: Context) -> Outcome:
     obj = ctx.activity.get("object")
     if not isinstance(obj, dict):
         return dropped("object-not-embedded")
+    if is_actor_update(ctx.activity):
+        # The worker refetched the actor from its origin before this ran.
+        return done("actor-refreshed")
     try:
         item = parse_proposal(obj, ctx.row.actor_id)
     except ProposalError as error:
@@ -212,6 +215,17 @@ HANDLERS: dict[str, Handler] = {
 
 # Types whose processing needs the sender's actor document (for its inbox).
 NEEDS_SENDER = frozenset({"Follow"})
+
+
+def is_actor_update(activity: dict[str, Any]) -> bool:
+    """An Update of the sender's own actor (a new name, or rotated keys)."""
+    obj = activity.get("object")
+    if activity.get("type") != "Update" or not isinstance(obj, dict):
+        return False
+    types = obj.get("type")
+    return bool(ACTOR_TYPES.intersection(types if isinstance(types, list) else [types])) and (
+        obj.get("id") == _id_of(activity.get("actor"))
+    )
 
 
 def parse_body(row: QueuedActivity) -> dict[str, Any]:

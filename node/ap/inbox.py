@@ -13,7 +13,15 @@ from datetime import timedelta
 from federation.documents.actor import LocalActor
 from federation.errors import FederationError
 from node.ap.actors import ActorDirectory
-from node.ap.handlers import HANDLERS, NEEDS_SENDER, Context, Outcome, dropped, parse_body
+from node.ap.handlers import (
+    HANDLERS,
+    NEEDS_SENDER,
+    Context,
+    Outcome,
+    dropped,
+    is_actor_update,
+    parse_body,
+)
 from node.ap.outbox import Outbox
 from node.clock import Clock, to_text
 from node.domain.trust import TrustService
@@ -63,15 +71,18 @@ class InboxWorker:
             await self._finish(row, dropped("unsupported-type"))
             return
         sender: RemoteActor | None = None
-        if row.type in NEEDS_SENDER:
+        activity = parse_body(row)
+        refresh = is_actor_update(activity)
+        if row.type in NEEDS_SENDER or refresh:
             try:
-                sender = await self._actors.get(row.actor_id)
+                # A changed actor (or key) is believed only as its origin serves it.
+                sender = await self._actors.get(row.actor_id, refresh=refresh)
             except FederationError as error:
                 await self._retry(row, error.reason)
                 return
         now = to_text(self._clock.now())
         async with self._store.transaction() as repos:
-            ctx = Context(repos, self._me, self._outbox, row, parse_body(row), sender, now,
+            ctx = Context(repos, self._me, self._outbox, row, activity, sender, now,
                           self._trust)  # fmt: skip
             outcome = await handler(ctx)
             await repos.inbox.finish(row.id, outcome.state, outcome.reason)

@@ -27,6 +27,12 @@ class Principal:
     token_id: int
     account_id: int | None = None
 
+    @property
+    def name(self) -> str:
+        """Who acted, as the audit log records it."""
+        who = f"account-{self.account_id}" if self.account_id else f"token-{self.token_id}"
+        return f"{self.role.value}:{who}"
+
     def require(self, role: Role) -> None:
         if role is Role.ADMIN and self.role is not Role.ADMIN:
             raise Forbidden("This needs an admin.", reason="role-insufficient")

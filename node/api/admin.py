@@ -1,0 +1,257 @@
+"""Handlers for /api/v1/admin: trust levels, policy, follows, blocklists, audit, moderation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from federation.hosts import peer_host
+from node.ap.rotation import rotate_keys
+from node.ap.routes import FEDERATION
+from node.ap.wiring import Federation
+from node.api.endpoints import Call, Endpoint
+from node.domain.blocklist import BlockEntry
+from node.domain.trust import Level, Mode, normalise
+from node.storage.follows import on_host
+from node.storage.trust import PeerRow
+from schemas.admin import (
+    AuditList,
+    AuditOut,
+    AuditQuery,
+    BlockChangeOut,
+    BlockEntryOut,
+    BlocklistDiffOut,
+    BlocklistExport,
+    BlocklistExportQuery,
+    BlocklistImport,
+    FollowAnswer,
+    FollowingList,
+    FollowingOut,
+    FollowRequestList,
+    FollowRequestOut,
+    HideItem,
+    KeysRotated,
+    PeerList,
+    PeerOut,
+    PeerUpdate,
+    PolicyOut,
+    PolicyUpdate,
+    ReportItem,
+    ReportList,
+    ReportOut,
+    ReportSent,
+    RotateKeys,
+    Subscribe,
+    Unsubscribe,
+)
+from schemas.vocab import Role
+
+
+def _who(call: Call) -> str:
+    assert call.principal is not None
+    return call.principal.name
+
+
+def _federation(call: Call) -> Federation:
+    return call.request.app[FEDERATION]
+
+
+def _peer_out(peer: PeerRow, **extra: Any) -> PeerOut:
+    return PeerOut(**{**peer.__dict__, **extra})
+
+
+def _entry_out(entry: BlockEntry) -> BlockEntryOut:
+    return BlockEntryOut(**entry.__dict__)
+
+
+async def list_peers(call: Call) -> PeerList:
+    peers = await call.services.store.reader.trust.all_peers()
+    return PeerList(peers=[_peer_out(peer) for peer in peers])
+
+
+async def show_peer(call: Call) -> PeerOut:
+    reader = call.services.store.reader
+    peer = await call.services.trust.peer(call.match("host"))
+    followers = [f.actor_id for f in await reader.follows.accepted_followers()
+                 if on_host(f.actor_id, peer.host)]  # fmt: skip
+    following = [f.actor_id for f in await reader.follows.following_list()
+                 if on_host(f.actor_id, peer.host)]  # fmt: skip
+    history = []
+    for actor in {*followers, *following}:
+        history += [fp for _, fp, _ in await reader.trust.fingerprints(actor)]
+    return _peer_out(peer, followers=followers, following=following, key_fingerprints=history)
+
+
+async def update_peer(call: Call) -> PeerOut:
+    body = call.body_as(PeerUpdate)
+    flags = body.model_dump(
+        exclude_none=True, include={"reject_media", "reject_reports", "public_comment",
+                                    "private_comment"},
+    )  # fmt: skip
+    peer = await call.services.trust.set_level(
+        normalise(call.match("host")), Level(body.level), who=_who(call), reason=body.reason,
+        severity=body.severity, **flags,
+    )  # fmt: skip
+    return _peer_out(peer)
+
+
+async def get_policy(call: Call) -> PolicyOut:
+    policy = await call.services.trust.policy()
+    return PolicyOut(mode=policy.mode.value, approve_followers=policy.approve_followers,
+                     secure=policy.secure)  # fmt: skip
+
+
+async def update_policy(call: Call) -> PolicyOut:
+    body = call.body_as(PolicyUpdate)
+    changes: dict[str, Any] = body.model_dump(exclude_none=True, exclude={"reason"})
+    if "mode" in changes:
+        changes["mode"] = Mode(changes["mode"])
+    policy = await call.services.trust.set_policy(who=_who(call), reason=body.reason, **changes)
+    return PolicyOut(mode=policy.mode.value, approve_followers=policy.approve_followers,
+                     secure=policy.secure)  # fmt: skip
+
+
+async def follow_requests(call: Call) -> FollowRequestList:
+    pending = await call.services.store.reader.follows.pending_followers()
+    return FollowRequestList(requests=[
+        FollowRequestOut(actor=f.actor_id, host=peer_host(f.actor_id),
+                         follow_activity_id=f.follow_activity_id)
+        for f in pending
+    ])  # fmt: skip
+
+
+async def approve_follow(call: Call) -> None:
+    body = call.body_as(FollowAnswer)
+    await _federation(call).follows.answer(body.actor, True, who=_who(call), reason=body.reason)
+
+
+async def reject_follow(call: Call) -> None:
+    body = call.body_as(FollowAnswer)
+    await _federation(call).follows.answer(body.actor, False, who=_who(call), reason=body.reason)
+
+
+async def list_following(call: Call) -> FollowingList:
+    rows = await call.services.store.reader.follows.following_list()
+    return FollowingList(following=[FollowingOut(actor=f.actor_id, state=f.state)
+                                    for f in rows])  # fmt: skip
+
+
+async def subscribe(call: Call) -> FollowingOut:
+    followee = await _federation(call).follows.follow(call.body_as(Subscribe).target,
+                                                       who=_who(call))  # fmt: skip
+    return FollowingOut(actor=followee.actor_id, state="pending")
+
+
+async def unsubscribe(call: Call) -> None:
+    await _federation(call).follows.unfollow(call.body_as(Unsubscribe).actor, who=_who(call))
+
+
+async def import_blocklist(call: Call) -> BlocklistDiffOut:
+    body = call.body_as(BlocklistImport)
+    result = await call.services.blocks.import_(body.content, body.format, who=_who(call),
+                                                dry_run=body.dry_run)  # fmt: skip
+    plan = result.diff
+    return BlocklistDiffOut(
+        applied=result.applied,
+        added=[_entry_out(e) for e in plan.added],
+        changed=[
+            BlockChangeOut(before=_entry_out(a), after=_entry_out(b)) for a, b in plan.changed
+        ],
+        unchanged=[_entry_out(e) for e in plan.unchanged],
+    )
+
+
+async def export_blocklist(call: Call) -> BlocklistExport:
+    fmt = call.query_as(BlocklistExportQuery).format
+    return BlocklistExport(format=fmt, content=await call.services.blocks.export(fmt))
+
+
+async def audit_log(call: Call) -> AuditList:
+    query = call.query_as(AuditQuery)
+    entries = await call.services.store.reader.trust.audit_entries(query.subject, query.limit)
+    return AuditList(entries=[AuditOut(**e.__dict__) for e in entries])
+
+
+async def list_reports(call: Call) -> ReportList:
+    reports = await call.services.store.reader.trust.reports()
+    return ReportList(reports=[ReportOut(**r.__dict__) for r in reports])
+
+
+async def resolve_report(call: Call) -> None:
+    await _federation(call).moderation.resolve(int(call.match("id")), who=_who(call))
+
+
+async def hide_item(call: Call) -> None:
+    body = call.body_as(HideItem)
+    await _federation(call).moderation.hide(body.id, hidden=body.hidden, who=_who(call),
+                                            reason=body.reason)  # fmt: skip
+
+
+async def report_item(call: Call) -> ReportSent:
+    body = call.body_as(ReportItem)
+    flag = await _federation(call).moderation.report(body.id, body.content, who=_who(call))
+    return ReportSent(activity_id=flag)
+
+
+async def rotate(call: Call) -> KeysRotated:
+    days = call.body_as(RotateKeys).grace_days
+    key = await rotate_keys(call.services, who=_who(call), grace=timedelta(days=days))
+    return KeysRotated(ed25519_key_id=key)
+
+
+def admin_endpoints() -> list[Endpoint]:
+    base, admin = "/api/v1/admin", Role.ADMIN
+    bad = (400, 401, 403, 413, 415, 422)
+    return [
+        Endpoint("GET", f"{base}/peers", list_peers, "listPeers", "Peers with a trust setting",
+                 PeerList, role=admin, errors=(401, 403)),
+        Endpoint("GET", f"{base}/peers/{{host}}", show_peer, "getPeer",
+                 "One peer: level, follows both ways, key fingerprints", PeerOut, role=admin,
+                 errors=(401, 403, 422)),
+        Endpoint("PUT", f"{base}/peers/{{host}}", update_peer, "setPeerTrust",
+                 "Set a peer's trust level (audited)", PeerOut, body=PeerUpdate, role=admin,
+                 errors=bad),
+        Endpoint("GET", f"{base}/policy", get_policy, "getPolicy", "The federation policy",
+                 PolicyOut, role=admin, errors=(401, 403)),
+        Endpoint("PUT", f"{base}/policy", update_policy, "setPolicy",
+                 "Switch federation mode, follow approval or secure mode (audited)", PolicyOut,
+                 body=PolicyUpdate, role=admin, errors=bad),
+        Endpoint("GET", f"{base}/follow-requests", follow_requests, "listFollowRequests",
+                 "Follow requests waiting for approval", FollowRequestList, role=admin,
+                 errors=(401, 403)),
+        Endpoint("POST", f"{base}/follow-requests/approve", approve_follow, "approveFollow",
+                 "Approve a follow request", None, 204, body=FollowAnswer, role=admin,
+                 errors=(*bad, 404)),
+        Endpoint("POST", f"{base}/follow-requests/reject", reject_follow, "rejectFollow",
+                 "Reject a follow request", None, 204, body=FollowAnswer, role=admin,
+                 errors=(*bad, 404)),
+        Endpoint("GET", f"{base}/following", list_following, "listFollowing",
+                 "Peers we subscribe to", FollowingList, role=admin, errors=(401, 403)),
+        Endpoint("POST", f"{base}/following", subscribe, "subscribe",
+                 "Subscribe to a peer (it becomes trusted unless blocked or limited)",
+                 FollowingOut, 201, body=Subscribe, role=admin, errors=(*bad, 404)),
+        Endpoint("POST", f"{base}/following/remove", unsubscribe, "unsubscribe",
+                 "Stop following a peer", None, 204, body=Unsubscribe, role=admin,
+                 errors=(*bad, 404)),
+        Endpoint("POST", f"{base}/blocklist/import", import_blocklist, "importBlocklist",
+                 "Import a Mastodon CSV or plain-text blocklist (dry run by default)",
+                 BlocklistDiffOut, body=BlocklistImport, role=admin, errors=bad),
+        Endpoint("GET", f"{base}/blocklist", export_blocklist, "exportBlocklist",
+                 "Export the blocklist", BlocklistExport, query=BlocklistExportQuery,
+                 role=admin, errors=(401, 403, 422)),
+        Endpoint("GET", f"{base}/audit", audit_log, "listAudit", "The audit log, newest first",
+                 AuditList, query=AuditQuery, role=admin, errors=(401, 403, 422)),
+        Endpoint("GET", f"{base}/reports", list_reports, "listReports",
+                 "Reports received and sent", ReportList, role=admin, errors=(401, 403)),
+        Endpoint("POST", f"{base}/reports/{{id}}/resolve", resolve_report, "resolveReport",
+                 "Mark a report resolved", None, 204, role=admin, errors=(401, 403, 404)),
+        Endpoint("POST", f"{base}/remote-items/hide", hide_item, "hideRemoteItem",
+                 "Hide (or show again) a peer's item on this node", None, 204, body=HideItem,
+                 role=admin, errors=(*bad, 404)),
+        Endpoint("POST", f"{base}/remote-items/report", report_item, "reportRemoteItem",
+                 "Report a peer's item to its origin with a Flag", ReportSent, 201,
+                 body=ReportItem, role=admin, errors=(*bad, 404)),
+        Endpoint("POST", f"{base}/keys/rotate", rotate, "rotateKeys",
+                 "Rotate the node's keys and tell followers", KeysRotated, body=RotateKeys,
+                 role=admin, errors=bad),
+    ]  # fmt: skip
