@@ -7,6 +7,7 @@ Every change is written to the audit log in the same transaction.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Literal
@@ -55,10 +56,20 @@ class Policy:
 
 
 def _parents(host: str) -> list[str]:
-    """``a.b.example.com`` → itself and every parent domain (ports kept on the host only)."""
-    name = host.split(":", 1)[0] if not host.startswith("[") else host
-    labels = name.split(".")
-    return [host, *(".".join(labels[i:]) for i in range(1, len(labels) - 1))]
+    """The entries that can govern ``host``: itself, the bare name without its port,
+    and (for domain names) every parent domain: ``a.example.com:8443`` →
+    ``a.example.com:8443``, ``a.example.com``, ``example.com``."""
+    if host.startswith("["):
+        name = host[: host.index("]") + 1]
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    candidates = [host] if name == host else [host, name]
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        labels = name.split(".")
+        candidates += [".".join(labels[i:]) for i in range(1, len(labels) - 1)]
+    return candidates
 
 
 def normalise(host: str) -> str:

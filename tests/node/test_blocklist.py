@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from node.domain.blocklist import (
@@ -244,3 +246,23 @@ def test_text_export_round_trip() -> None:
     assert parse_text(text).require_valid() == [
         BlockEntry(entry.domain) for entry in sorted(EXPECTED, key=lambda entry: entry.domain)
     ]
+
+
+async def test_subdomain_and_port_blocks(tmp_path: Path) -> None:
+    """A block on a domain covers its subdomains and every port; an allow does not undo it."""
+    from node.clock import SystemClock
+    from node.domain.trust import Level, TrustService
+    from node.storage import Store
+
+    store = Store(tmp_path / "node.db")
+    await store.open()
+    try:
+        trust = TrustService(store, SystemClock())
+        await trust.set_level("Example.COM.", Level.BLOCKED, who="test")
+        await trust.set_level("good.example.com", Level.TRUSTED, who="test")
+        for host in ("example.com", "a.b.example.com:8443", "good.example.com", "EXAMPLE.com:443"):
+            assert await trust.level(host) is Level.BLOCKED, host
+        assert await trust.level("example.org") is Level.UNKNOWN
+        assert await trust.level("notexample.com") is Level.UNKNOWN
+    finally:
+        await store.close()
