@@ -271,3 +271,11 @@ class Problem(BaseModel):
     detail: str
     reason: str
     errors: list[FieldProblem] = Field(default_factory=list)
+
+
+class RelayIn(_Body):
+    id: str = Field(min_length=1, max_length=2000, description="the peer's Proposal id")
+
+
+class RelayOut(BaseModel):
+    activity_id: str

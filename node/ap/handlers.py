@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from federation.documents.actor import LocalActor
@@ -55,6 +55,8 @@ class Context:
     sender: RemoteActor | None
     now: str
     trust: TrustService
+    verified: dict[str, Any] | None = None
+    """A relayed or proof-carrying object, already checked against its origin."""
 
 
 Handler = Callable[[Context], Awaitable[Outcome]]
@@ -202,6 +204,32 @@ async def on_flag(ctx: Context) -> Outcome:
     return done("report-queued")
 
 
+async def on_announce(ctx: Context) -> Outcome:
+    """A relay (FEP-1b12 style): store the origin's object, recording who passed it on."""
+    followee = await ctx.repos.follows.following(ctx.row.actor_id)
+    followed = followee is not None and followee.state == "accepted"
+    if not followed and await ctx.trust.level(peer_host(ctx.row.actor_id)) != "partner":
+        return dropped("not-followed")
+    obj = ctx.verified
+    assert obj is not None
+    origin = _id_of(obj.get("attributedTo"))
+    if origin is None:
+        return dropped("object-origin-mismatch")
+    try:
+        item = parse_proposal(obj, origin)
+    except ProposalError:
+        return dropped("object-unsupported")
+    if peer_host(item.id) != peer_host(origin):
+        return dropped("object-origin-mismatch")
+    if await ctx.trust.refusal(peer_host(origin)) is not None:
+        return dropped("object-from-refused-peer")
+    existing = await ctx.repos.remote_items.get(item.id)
+    if existing is not None:
+        return done("item-already-known")
+    await ctx.repos.remote_items.upsert(replace(item, relayed_by=ctx.row.actor_id), ctx.now)
+    return done("item-relayed")
+
+
 HANDLERS: dict[str, Handler] = {
     "Follow": on_follow,
     "Accept": on_accept,
@@ -211,6 +239,7 @@ HANDLERS: dict[str, Handler] = {
     "Update": on_create_or_update,
     "Delete": on_delete,
     "Flag": on_flag,
+    "Announce": on_announce,
 }
 
 # Types whose processing needs the sender's actor document (for its inbox).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from federation.documents.actor import LocalActor
 from federation.errors import FederationError
@@ -23,6 +24,8 @@ from node.ap.handlers import (
     parse_body,
 )
 from node.ap.outbox import Outbox
+from node.ap.provenance import Dropped, ObjectVerifier
+from node.ap.software import SoftwareDirectory
 from node.clock import Clock, to_text
 from node.domain.trust import TrustService
 from node.storage import Store
@@ -45,6 +48,8 @@ class InboxWorker:
         outbox: Outbox,
         actors: ActorDirectory,
         trust: TrustService,
+        verifier: ObjectVerifier,
+        software: SoftwareDirectory,
         clock: Clock,
         *,
         batch: int = 50,
@@ -55,6 +60,8 @@ class InboxWorker:
         self._actors = actors
         self._clock = clock
         self._trust = trust
+        self._verifier = verifier
+        self._software = software
         self._batch = batch
 
     async def run_once(self) -> int:
@@ -70,23 +77,41 @@ class InboxWorker:
         if handler is None:
             await self._finish(row, dropped("unsupported-type"))
             return
-        sender: RemoteActor | None = None
         activity = parse_body(row)
-        refresh = is_actor_update(activity)
-        if row.type in NEEDS_SENDER or refresh:
-            try:
-                # A changed actor (or key) is believed only as its origin serves it.
-                sender = await self._actors.get(row.actor_id, refresh=refresh)
-            except FederationError as error:
-                await self._retry(row, error.reason)
-                return
+        try:
+            sender, verified = await self._prepare(row, activity)
+        except Dropped as refusal:
+            await self._finish(row, dropped(refusal.reason))
+            return
+        except FederationError as error:
+            await self._retry(row, error.reason)
+            return
         now = to_text(self._clock.now())
         async with self._store.transaction() as repos:
             ctx = Context(repos, self._me, self._outbox, row, activity, sender, now,
-                          self._trust)  # fmt: skip
+                          self._trust, verified)  # fmt: skip
             outcome = await handler(ctx)
             await repos.inbox.finish(row.id, outcome.state, outcome.reason)
         self._log(row, outcome)
+
+    async def _prepare(
+        self, row: QueuedActivity, activity: dict[str, Any]
+    ) -> tuple[RemoteActor | None, dict[str, Any] | None]:
+        """Network work before the write transaction: the sender's actor, proofs, relays."""
+        sender: RemoteActor | None = None
+        refresh = is_actor_update(activity)
+        if row.type in NEEDS_SENDER or refresh:
+            # A changed actor (or key) is believed only as its origin serves it.
+            sender = await self._actors.get(row.actor_id, refresh=refresh)
+            if row.type == "Follow":
+                await self._software.learn(row.actor_id)
+        obj = activity.get("object")
+        if row.type == "Announce":
+            return sender, await self._verifier.relayed(obj)
+        if row.type in ("Create", "Update") and isinstance(obj, dict) and "proof" in obj:
+            await self._verifier.check_proof(obj)
+            return sender, obj
+        return sender, None
 
     async def _finish(self, row: QueuedActivity, outcome: Outcome) -> None:
         async with self._store.transaction() as repos:

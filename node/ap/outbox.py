@@ -15,7 +15,9 @@ from federation.documents.actor import LocalActor
 from federation.hosts import peer_host
 from federation.keys import KeyRing
 from federation.proofs import create_proof
+from node.ap.note import local_note_id, note_for
 from node.ap.proposal import addressing, item_id, proposal
+from node.ap.software import marketplace_aware
 from node.clock import Clock, to_text
 from node.domain.items import ItemChange
 from node.domain.model import Item
@@ -81,7 +83,11 @@ class Outbox:
         return str(signed["id"])
 
     async def item_changed(self, repos: Repositories, item: Item, change: ItemChange) -> None:
-        """The ItemListener hook: tell followers about offers and requests."""
+        """The ItemListener hook: tell followers about offers and requests.
+
+        Peers running marketplace-aware software get the Proposal; everyone else
+        (Mastodon and friends, or software we could not identify) gets a Note.
+        """
         if item.visibility is Visibility.PRIVATE or item.status is Status.DRAFT:
             return
         to, cc = addressing(self.actor, item.visibility)
@@ -89,20 +95,28 @@ class Outbox:
         followers = [] if item.visibility is Visibility.COALITION else (
             await repos.follows.accepted_followers()
         )  # fmt: skip
+        inboxes = follower_inboxes(followers)
+        aware = [inbox for inbox in inboxes if await marketplace_aware(repos, inbox)]
+        others = [inbox for inbox in inboxes if inbox not in aware]
         type_ = CHANGE_TYPES[change]
         published = to_text(self._clock.now())
-        if type_ == "Delete":
-            obj: Any = tombstone(item_id(self.actor, item), "Proposal", published)
-        else:
-            obj = self.sign(proposal(self.actor, item))
-        document = activity(self.actor, type_, obj, to=to, cc=cc, published=published)
+        object_id = item_id(self.actor, item)
+        public = item.visibility is Visibility.PUBLIC
+        document = self.sign(proposal(self.actor, item))
+        obj: Any = tombstone(object_id, "Proposal", published) if type_ == "Delete" else document
         await self.publish(
-            repos,
-            document,
-            inboxes=follower_inboxes(followers),
-            public=item.visibility is Visibility.PUBLIC,
-            object_id=item_id(self.actor, item),
-        )
+            repos, activity(self.actor, type_, obj, to=to, cc=cc, published=published),
+            inboxes=aware, public=public, object_id=object_id,
+        )  # fmt: skip
+        if not others:
+            return
+        note = note_for(self.actor, document, local_note_id(object_id))
+        if type_ == "Delete":
+            note = tombstone(note["id"], "Note", published)
+        await self.publish(
+            repos, activity(self.actor, type_, note, to=to, cc=cc, published=published),
+            inboxes=others, public=False, object_id=note["id"],
+        )  # fmt: skip
 
 
 def local_activity(actor: LocalActor, type_: str, obj: Any, to: list[str]) -> dict[str, Any]:

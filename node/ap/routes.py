@@ -29,6 +29,7 @@ from federation.errors import FederationError
 from federation.httpsig import Headers, HttpRequest
 from federation.inbox import RateLimited
 from node.ap.authorized import refuse_blocked, require_reader
+from node.ap.note import local_note_id, note_for
 from node.ap.proposal import proposal
 from node.ap.wiring import Federation
 from node.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
@@ -198,8 +199,11 @@ async def get_item_object(request: web.Request) -> web.Response:
     if item is None or item.visibility is Visibility.PRIVATE or item.status is Status.DRAFT:
         raise NotFound("No such item here.", reason="item-not-found")
     await require_reader(request, services, request.app[FEDERATION], item.visibility)
+    document = services.outbox.sign(proposal(services.actor, item))
+    if request.match_info.get("note"):
+        document = note_for(services.actor, document, local_note_id(document["id"]))
     if wants_activity_json(request):
-        return activity_response(services.outbox.sign(proposal(services.actor, item)))
+        return activity_response(document)
     return html_response(item.title, f"<p>{html.escape(item.description)}</p>")
 
 
@@ -243,4 +247,5 @@ def setup_routes(app: web.Application) -> None:
     router.add_post("/actor/inbox", post_inbox)
     router.add_post("/inbox", post_inbox)
     router.add_get("/{kind:offers|requests}/{id}", get_item_object)
+    router.add_get("/{kind:offers|requests}/{id}/{note:note}", get_item_object)
     router.add_get("/activities/{id}", get_activity)

@@ -23,6 +23,9 @@ from node.ap.inbox import InboxWorker
 from node.ap.moderation import ModerationService
 from node.ap.outbox import Outbox
 from node.ap.ports import StoreDeliveries, StoreInbox, StoreKeys, StoreSchemes
+from node.ap.provenance import ObjectVerifier
+from node.ap.relay import RelayService
+from node.ap.software import SoftwareDirectory
 from node.services import Services
 from node.version import SOFTWARE_NAME, VERSION
 
@@ -47,6 +50,7 @@ class Federation:
     delivery_worker: DeliveryWorker
     follows: FollowService
     moderation: ModerationService
+    relay: RelayService
     inbox_wake: asyncio.Event
     delivery_wake: asyncio.Event
 
@@ -97,7 +101,16 @@ def build_federation(
         actors=actors,
         key_directory=key_directory,
         receiver=receiver,
-        inbox_worker=InboxWorker(store, me, outbox, actors, services.trust, clock),
+        inbox_worker=InboxWorker(
+            store,
+            me,
+            outbox,
+            actors,
+            services.trust,
+            ObjectVerifier(key_directory, fetcher),
+            SoftwareDirectory(store, fetcher, clock),
+            clock,
+        ),
         delivery_worker=DeliveryWorker(
             StoreDeliveries(store),
             StoreSchemes(store),
@@ -109,6 +122,7 @@ def build_federation(
         ),
         follows=FollowService(store, me, outbox, actors, fetcher, addresses, services.trust, clock),
         moderation=ModerationService(store, me, outbox, actors, services.trust, clock),
+        relay=RelayService(store, me, outbox, services.trust),
         inbox_wake=inbox_wake,
         delivery_wake=delivery_wake,
     )

@@ -9,13 +9,14 @@ from node.api.endpoints import Endpoint, add_routes
 from node.api.items import item_endpoints
 from node.api.meta import meta_endpoints
 from node.api.openapi import openapi_document
+from node.api.relays import relay_endpoints
 from node.services import SERVICES
 
 OPENAPI_DOC = web.AppKey("openapi_document", dict)
 
 
 def api_endpoints() -> list[Endpoint]:
-    return meta_endpoints() + item_endpoints() + admin_endpoints()
+    return meta_endpoints() + item_endpoints() + relay_endpoints() + admin_endpoints()
 
 
 async def serve_openapi(request: web.Request) -> web.Response:

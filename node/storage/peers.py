@@ -89,6 +89,18 @@ class PeerRepository:
             (origin, scheme, now),
         )
 
+    async def software(self, host: str) -> str | None:
+        row = await fetch_one(self._conn, "SELECT name FROM peer_software WHERE host = ?", (host,))
+        return str(row["name"]) if row else None
+
+    async def save_software(self, host: str, name: str, version: str, now: str) -> None:
+        await self._conn.execute(
+            "INSERT INTO peer_software (host, name, version, fetched_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (host) DO UPDATE SET name = excluded.name, version = excluded.version,"
+            " fetched_at = excluded.fetched_at",
+            (host, name, version, now),
+        )
+
     async def known_hosts(self) -> list[str]:
         rows = await fetch_all(self._conn, "SELECT DISTINCT host FROM remote_actors ORDER BY host")
         return [row["host"] for row in rows]

@@ -32,13 +32,20 @@ class RemoteItem:
     ends_at: str | None
     document: dict[str, Any]
     deleted_at: str | None = None
+    relayed_by: str | None = None
+    hidden_at: str | None = None
+    opened_at: str | None = None
 
 
 _NAMES = [f.name for f in fields(RemoteItem)]
 
 
+# Local moderation decisions survive a peer's Update of the item.
+_LOCAL_ONLY = ("hidden_at", "opened_at")
+
+
 def _row(item: RemoteItem) -> dict[str, Any]:
-    values = {name: getattr(item, name) for name in _NAMES}
+    values = {name: getattr(item, name) for name in _NAMES if name not in _LOCAL_ONLY}
     values["document"] = json.dumps(item.document)
     return values
 

@@ -1,0 +1,72 @@
+"""The plain-fediverse companion of a Proposal: a Note anyone's timeline can show.
+
+Mastodon and most microblogging software drop types they do not know, so
+followers on such software get a ``Note`` with the human text, a hashtag per
+category, the end date and a link to the Proposal (FEP-0837's link pattern).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from typing import Any
+
+from federation.documents.actor import LocalActor
+from schemas.context import AS_CONTEXT, DATA_INTEGRITY_V2, VF_NS
+
+PROPOSAL_REL = f"{VF_NS}Proposal"
+NOTE_CONTEXT: list[Any] = [AS_CONTEXT, DATA_INTEGRITY_V2]
+
+
+def relay_note_id(actor: LocalActor, proposal_id: str) -> str:
+    """Where a relaying node serves its own Note about a peer's Proposal."""
+    digest = hashlib.sha256(proposal_id.encode()).hexdigest()[:32]
+    return f"{actor.public_url}/notes/{digest}"
+
+
+def local_note_id(proposal_id: str) -> str:
+    """Where a node serves the Note about one of its own Proposals."""
+    return f"{proposal_id}/note"
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def note_for(actor: LocalActor, proposal: dict[str, Any], note_id: str) -> dict[str, Any]:
+    """A Note announcing ``proposal`` (ours or a peer's), written by ``actor``."""
+    proposal_id = str(proposal["id"])
+    purpose = "Offer" if proposal.get("purpose") == "offer" else "Request"
+    name = html.escape(_text(proposal.get("name")))
+    summary = _text(proposal.get("summary"))
+    tags = [
+        t for t in proposal.get("tag", []) if isinstance(t, dict) and t.get("type") == "Hashtag"
+    ]
+    hashtags = [str(t["name"]) for t in tags if isinstance(t.get("name"), str)]
+    ends = _text(proposal.get("endTime") or proposal.get("hasEnd"))
+    parts = [f"<p><strong>{purpose}: {name}</strong></p>"]
+    if summary and summary != proposal.get("name"):
+        parts.append(f"<p>{html.escape(summary)}</p>")
+    if ends:
+        parts.append(f"<p>Until {html.escape(ends[:10])}</p>")
+    link = html.escape(proposal_id, quote=True)
+    parts.append(f'<p><a href="{link}">{link}</a> {" ".join(html.escape(h) for h in hashtags)}</p>')
+    note: dict[str, Any] = {
+        "@context": NOTE_CONTEXT,
+        "id": note_id,
+        "type": "Note",
+        "attributedTo": actor.id,
+        "content": "".join(parts),
+        "url": proposal_id,
+        "tag": [{"type": "Hashtag", "name": h, "href": f"{actor.public_url}/tags/{h.lstrip('#')}"}
+                for h in hashtags],
+        "attachment": [{"type": "Link", "href": proposal_id, "rel": [PROPOSAL_REL],
+                        "mediaType": "application/activity+json"}],
+        "to": proposal.get("to", []),
+    }  # fmt: skip
+    for key in ("cc", "published", "updated"):
+        if key in proposal:
+            note[key] = proposal[key]
+    if ends:
+        note["endTime"] = ends
+    return note

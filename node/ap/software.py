@@ -1,0 +1,56 @@
+"""What software a peer runs, from its NodeInfo, cached per host.
+
+Marketplace-aware peers (our own software) get Proposals; everyone else, and
+any peer whose software we could not learn, gets an ordinary Note.
+"""
+
+from __future__ import annotations
+
+from federation.errors import FederationError
+from federation.fetch import RemoteFetcher
+from federation.hosts import peer_host
+from node.clock import Clock, to_text
+from node.storage import Repositories, Store
+from node.version import SOFTWARE_NAME
+
+MARKETPLACE_AWARE = frozenset({SOFTWARE_NAME})
+UNKNOWN = "unknown"
+NODEINFO_ACCEPT = "application/json"
+
+
+class SoftwareDirectory:
+    def __init__(self, store: Store, fetcher: RemoteFetcher, clock: Clock) -> None:
+        self._store = store
+        self._fetcher = fetcher
+        self._clock = clock
+
+    async def learn(self, actor_id: str) -> str:
+        """Fetch and cache the software of ``actor_id``'s host (once per host)."""
+        host = peer_host(actor_id)
+        known = await self._store.reader.peers.software(host)
+        if known is not None:
+            return known
+        name, version = UNKNOWN, ""
+        origin = actor_id.split("://", 1)[0] + "://" + actor_id.split("://", 1)[1].split("/", 1)[0]
+        try:
+            well_known = f"{origin}/.well-known/nodeinfo"
+            links = await self._fetcher.fetch_json(well_known, accept=NODEINFO_ACCEPT)
+            hrefs = [
+                link.get("href")
+                for link in links.document.get("links", [])
+                if isinstance(link, dict) and "nodeinfo" in str(link.get("rel", ""))
+            ]
+            if hrefs and isinstance(hrefs[0], str) and peer_host(hrefs[0]) == host:
+                info = (await self._fetcher.fetch_json(hrefs[0], accept=NODEINFO_ACCEPT)).document
+                software = info.get("software", {})
+                name = str(software.get("name", UNKNOWN))[:100].lower()
+                version = str(software.get("version", ""))[:50]
+        except (FederationError, AttributeError):
+            pass  # unknown software gets Notes, the safe default
+        async with self._store.transaction() as repos:
+            await repos.peers.save_software(host, name, version, to_text(self._clock.now()))
+        return name
+
+
+async def marketplace_aware(repos: Repositories, inbox: str) -> bool:
+    return await repos.peers.software(peer_host(inbox)) in MARKETPLACE_AWARE
