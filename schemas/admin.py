@@ -165,6 +165,12 @@ class HideItem(_Body):
     reason: str = Reason
 
 
+class OpenItem(_Body):
+    id: str = Field(min_length=1, max_length=2000)
+    opened: bool = True
+    reason: str = Reason
+
+
 class ReportItem(_Body):
     id: str = Field(min_length=1, max_length=2000)
     content: str = Field(min_length=1, max_length=5000)

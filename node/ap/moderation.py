@@ -37,6 +37,15 @@ class ModerationService:
             action = "item.hidden" if hidden else "item.unhidden"
             await self._trust.audit(repos, who, action, item_id, reason=reason)
 
+    async def open_item(self, item_id: str, *, opened: bool, who: str, reason: str = "") -> None:
+        """Let one item of a limited peer into our feed and matches (or take it out again)."""
+        now = to_text(self._clock.now())
+        async with self._store.transaction() as repos:
+            if not await repos.remote_items.set_opened(item_id, now if opened else None):
+                raise NotFound(f"No item {item_id} from a peer here.", reason="item-not-found")
+            action = "item.opened" if opened else "item.closed-off"
+            await self._trust.audit(repos, who, action, item_id, reason=reason)
+
     async def report(self, item_id: str, content: str, *, who: str) -> str:
         """Send a Flag about a peer's item to its origin; returns the Flag's id."""
         item = await self._store.reader.remote_items.get(item_id)

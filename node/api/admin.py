@@ -30,6 +30,7 @@ from schemas.admin import (
     FollowRequestList,
     FollowRequestOut,
     HideItem,
+    OpenItem,
     KeysRotated,
     PeerList,
     PeerOut,
@@ -187,6 +188,12 @@ async def hide_item(call: Call) -> None:
                                             reason=body.reason)  # fmt: skip
 
 
+async def open_item(call: Call) -> None:
+    body = call.body_as(OpenItem)
+    await _federation(call).moderation.open_item(body.id, opened=body.opened, who=_who(call),
+                                                 reason=body.reason)  # fmt: skip
+
+
 async def report_item(call: Call) -> ReportSent:
     body = call.body_as(ReportItem)
     flag = await _federation(call).moderation.report(body.id, body.content, who=_who(call))
@@ -248,6 +255,9 @@ def admin_endpoints() -> list[Endpoint]:
         Endpoint("POST", f"{base}/remote-items/hide", hide_item, "hideRemoteItem",
                  "Hide (or show again) a peer's item on this node", None, 204, body=HideItem,
                  role=admin, errors=(*bad, 404)),
+        Endpoint("POST", f"{base}/remote-items/open", open_item, "openRemoteItem",
+                 "Let a limited peer's item into the feed and matches (or not)", None, 204,
+                 body=OpenItem, role=admin, errors=(*bad, 404)),
         Endpoint("POST", f"{base}/remote-items/report", report_item, "reportRemoteItem",
                  "Report a peer's item to its origin with a Flag", ReportSent, 201,
                  body=ReportItem, role=admin, errors=(*bad, 404)),

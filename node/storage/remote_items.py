@@ -99,6 +99,12 @@ class RemoteItemRepository:
         )
         return cursor.rowcount == 1
 
+    async def set_opened(self, item_id: str, when: str | None) -> bool:
+        cursor = await self._conn.execute(
+            "UPDATE remote_items SET opened_at = ? WHERE id = ?", (when, item_id)
+        )
+        return cursor.rowcount == 1
+
     async def live_ids(self, actor_id: str | None = None) -> list[str]:
         rows = await fetch_all(
             self._conn,

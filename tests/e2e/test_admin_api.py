@@ -98,6 +98,11 @@ async def test_admin_endpoints_answer_as_documented(make_peer: PeerFactory) -> N
     await settle(node, peer)
     await check("POST", f"{base}/remote-items/hide", f"{base}/remote-items/hide",
                 {"id": offer["url"]}, role=ADMIN)  # fmt: skip
+    await check("POST", f"{base}/remote-items/open", f"{base}/remote-items/open",
+                {"id": offer["url"], "reason": "checked by phone"}, role=ADMIN)  # fmt: skip
+    opened = await node.services.store.reader.remote_items.get(offer["url"])
+    assert opened is not None
+    assert opened.opened_at is not None
     await check("POST", f"{base}/remote-items/report", f"{base}/remote-items/report",
                 {"id": offer["url"], "content": "duplicate"}, role=ADMIN)  # fmt: skip
     await check("POST", f"{base}/following/remove", f"{base}/following/remove",
