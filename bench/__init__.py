@@ -1,0 +1,1 @@
+"""Standalone benchmark scripts (not tests): each prints a table and writes JSON."""
