@@ -1,0 +1,9 @@
+"""The ``solidarity`` subcommands, one module per area; each has ``register(commands)``."""
+
+from __future__ import annotations
+
+from admin.commands import audit, blocks, follows, keys, peers, policy, setup
+
+MODULES = (setup, peers, policy, blocks, follows, keys, audit)
+
+__all__ = ["MODULES"]
