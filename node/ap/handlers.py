@@ -8,58 +8,26 @@ activity's meaning (whose Follow, whose item) before changing anything.
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from federation.documents.actor import LocalActor
 from federation.hosts import peer_host
 from node.ap.actors import ACTOR_TYPES, _id_of
+from node.ap.claim_handlers import (
+    on_claim_answer,
+    on_claim_offer,
+    on_claim_withdrawn,
+    on_confirmation,
+)
+from node.ap.handlers_base import Context, Handler, Outcome, done, dropped
 from node.ap.outbox import Outbox, local_activity
 from node.ap.remote import ProposalError, parse_proposal
-from node.domain.trust import TrustService
 from node.storage import Repositories
 from node.storage.follows import Follower
-from node.storage.inbox import QueuedActivity
-from node.storage.peers import RemoteActor
 
 log = logging.getLogger("solidarity.inbox")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    state: str  # done | dropped
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.state}:{self.reason}"
-
-
-def done(reason: str) -> Outcome:
-    return Outcome("done", reason)
-
-
-def dropped(reason: str) -> Outcome:
-    return Outcome("dropped", reason)
-
-
-@dataclass(frozen=True)
-class Context:
-    repos: Repositories
-    me: LocalActor
-    outbox: Outbox
-    row: QueuedActivity
-    activity: dict[str, Any]
-    sender: RemoteActor | None
-    now: str
-    trust: TrustService
-    verified: dict[str, Any] | None = None
-    """A relayed or proof-carrying object, already checked against its origin."""
-
-
-Handler = Callable[[Context], Awaitable[Outcome]]
 
 
 async def on_follow(ctx: Context) -> Outcome:
@@ -95,6 +63,9 @@ async def send_answer(
 
 
 async def _answer_to_our_follow(ctx: Context, state: str) -> Outcome:
+    claim = await on_claim_answer(ctx, "Accept" if state == "accepted" else "Reject")
+    if claim is not None:
+        return claim
     obj = ctx.activity.get("object")
     follow_id = _id_of(obj)
     followee = await ctx.repos.follows.following_by_activity(follow_id) if follow_id else None
@@ -114,8 +85,25 @@ async def on_reject(ctx: Context) -> Outcome:
     return await _answer_to_our_follow(ctx, "rejected")
 
 
+async def on_tentative_accept(ctx: Context) -> Outcome:
+    return await on_claim_answer(ctx, "TentativeAccept") or dropped("claim-unknown")
+
+
+async def on_offer(ctx: Context) -> Outcome:
+    """FEP-0837: an Offer of an Agreement is a claim on one of our items."""
+    obj = ctx.activity.get("object")
+    types = obj.get("type") if isinstance(obj, dict) else None
+    if isinstance(obj, dict) and "Agreement" in (types if isinstance(types, list) else [types]):
+        return await on_claim_offer(ctx, obj)
+    return dropped("offer-unsupported")
+
+
 async def on_undo(ctx: Context) -> Outcome:
     obj = ctx.activity.get("object")
+    if not (isinstance(obj, dict) and obj.get("type") == "Follow"):
+        withdrawn = await on_claim_withdrawn(ctx)
+        if withdrawn is not None:
+            return withdrawn
     follower = await ctx.repos.follows.follower(ctx.row.actor_id)
     if follower is None:
         return dropped("undo-unknown")
@@ -147,6 +135,8 @@ async def on_create_or_update(ctx: Context) -> Outcome:
     if is_actor_update(ctx.activity):
         # The worker refetched the actor from its origin before this ran.
         return done("actor-refreshed")
+    if ctx.row.type == "Create" and obj.get("type") == "EconomicEvent":
+        return await on_confirmation(ctx, obj)
     try:
         item = parse_proposal(obj, ctx.row.actor_id)
     except ProposalError as error:
@@ -240,6 +230,8 @@ HANDLERS: dict[str, Handler] = {
     "Delete": on_delete,
     "Flag": on_flag,
     "Announce": on_announce,
+    "Offer": on_offer,
+    "TentativeAccept": on_tentative_accept,
 }
 
 # Types whose processing needs the sender's actor document (for its inbox).
@@ -255,9 +247,3 @@ def is_actor_update(activity: dict[str, Any]) -> bool:
     return bool(ACTOR_TYPES.intersection(types if isinstance(types, list) else [types])) and (
         obj.get("id") == _id_of(activity.get("actor"))
     )
-
-
-def parse_body(row: QueuedActivity) -> dict[str, Any]:
-    document = json.loads(row.body)
-    assert isinstance(document, dict)
-    return document

@@ -14,19 +14,13 @@ from typing import Any
 from federation.documents.actor import LocalActor
 from federation.errors import FederationError
 from node.ap.actors import ActorDirectory
-from node.ap.handlers import (
-    HANDLERS,
-    NEEDS_SENDER,
-    Context,
-    Outcome,
-    dropped,
-    is_actor_update,
-    parse_body,
-)
+from node.ap.handlers import HANDLERS, NEEDS_SENDER, is_actor_update
+from node.ap.handlers_base import Context, Outcome, dropped, parse_body
 from node.ap.outbox import Outbox
 from node.ap.provenance import Dropped, ObjectVerifier
 from node.ap.software import SoftwareDirectory
 from node.clock import Clock, to_text
+from node.domain.items import ItemService
 from node.domain.trust import TrustService
 from node.storage import Store
 from node.storage.inbox import QueuedActivity
@@ -48,6 +42,7 @@ class InboxWorker:
         outbox: Outbox,
         actors: ActorDirectory,
         trust: TrustService,
+        items: ItemService,
         verifier: ObjectVerifier,
         software: SoftwareDirectory,
         clock: Clock,
@@ -61,6 +56,7 @@ class InboxWorker:
         self._clock = clock
         self._trust = trust
         self._verifier = verifier
+        self._items = items
         self._software = software
         self._batch = batch
 
@@ -89,7 +85,7 @@ class InboxWorker:
         now = to_text(self._clock.now())
         async with self._store.transaction() as repos:
             ctx = Context(repos, self._me, self._outbox, row, activity, sender, now,
-                          self._trust, verified)  # fmt: skip
+                          self._trust, self._items, verified)  # fmt: skip
             outcome = await handler(ctx)
             await repos.inbox.finish(row.id, outcome.state, outcome.reason)
         self._log(row, outcome)

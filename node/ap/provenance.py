@@ -15,7 +15,7 @@ from federation.errors import FederationError, SignatureError
 from federation.fetch import RemoteFetcher
 from federation.hosts import peer_host
 from federation.keydirectory import KeyDirectory
-from federation.proofs import verify_proof
+from federation.proofs import RDFC_CRYPTOSUITE, verify_proof, verify_rdfc_proof
 from node.ap.actors import _id_of
 
 
@@ -38,9 +38,14 @@ class ObjectVerifier:
         object_id = _id_of(document.get("id"))
         if origin is None or object_id is None or peer_host(origin) != peer_host(object_id):
             raise Dropped("object-origin-mismatch")
+        proof = document.get("proof")
+        suite = proof.get("cryptosuite") if isinstance(proof, dict) else None
+        # Our own shape is JCS (no JSON-LD); RDF canonicalisation only for the rdfc suite,
+        # in a worker process under a time budget.
+        verify = verify_rdfc_proof if suite == RDFC_CRYPTOSUITE else verify_proof
         for refresh in (False, True):
             try:
-                verified = await verify_proof(document, self._resolver(refresh))
+                verified = await verify(document, self._resolver(refresh))
             except SignatureError as error:
                 if refresh or error.reason not in ("proof-invalid", "key-unavailable"):
                     raise Dropped(error.reason) from error

@@ -18,6 +18,7 @@ from federation.keys import KeyRing, load_or_create_keys
 from federation.ratelimit import RateLimiter
 from federation.signing import RequestSigner
 from node.ap.actors import ActorDirectory, parse_actor
+from node.ap.claims import ClaimService
 from node.ap.follows import FollowService
 from node.ap.inbox import InboxWorker
 from node.ap.moderation import ModerationService
@@ -51,6 +52,7 @@ class Federation:
     follows: FollowService
     moderation: ModerationService
     relay: RelayService
+    claims: ClaimService
     inbox_wake: asyncio.Event
     delivery_wake: asyncio.Event
 
@@ -107,6 +109,7 @@ def build_federation(
             outbox,
             actors,
             services.trust,
+            services.items,
             ObjectVerifier(key_directory, fetcher),
             SoftwareDirectory(store, fetcher, clock),
             clock,
@@ -123,6 +126,7 @@ def build_federation(
         follows=FollowService(store, me, outbox, actors, fetcher, addresses, services.trust, clock),
         moderation=ModerationService(store, me, outbox, actors, services.trust, clock),
         relay=RelayService(store, me, outbox, services.trust),
+        claims=ClaimService(store, me, outbox, actors, services.items, services.trust, clock),
         inbox_wake=inbox_wake,
         delivery_wake=delivery_wake,
     )

@@ -169,6 +169,30 @@ class ItemService:
             await repos.items.delete(item_id)
             await self._notify(repos, item, ItemChange.DELETED)
 
+    async def commit_quantity(self, repos: Repositories, item_id: str, delta: float) -> Item:
+        """Take ``delta`` from (or, negative, give back to) the available quantity, inside
+        the caller's transaction; the status follows, and followers get an Update."""
+        item = await repos.items.get_any(item_id)
+        if item is None:
+            raise NotFound(f"No item {item_id!r} here.", reason="item-not-found")
+        if item.status not in LIVE:
+            raise Conflict(f"A {item.status.value} item takes no claims.", reason="item-not-live")
+        available = item.available_quantity - delta
+        if available < -1e-9 or available > item.quantity + 1e-9:
+            raise Conflict("Not that much is available.", reason="quantity-unavailable")
+        available = max(0.0, min(item.quantity, available))
+        now = self._clock.now()
+        status = Status.OPEN if available >= item.quantity else Status.PARTLY_COMMITTED
+        changes: dict[str, object] = {"available_quantity": available, "status": status}
+        if available <= 0 and not item.recurring:
+            changes.update(status=Status.FULFILLED, close_reason=CloseReason.FULFILLED,
+                           closed_at=now)  # fmt: skip
+            await self._schedule_purge(repos, item_id=item.id, now=now)
+        changed = replace(item, **changes, updated_at=now, version=item.version + 1)  # type: ignore[arg-type]
+        await repos.items.replace(changed)
+        await self._notify(repos, changed, ItemChange.UPDATED)
+        return changed
+
     # -- background sweeps ---------------------------------------------------
 
     async def expire_due(self) -> int:

@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 from federation.hosts import peer_host
 from node.clock import Clock, to_text
-from node.errors import FieldError, Unprocessable
+from node.domain.blocklist import block_domain
+from node.errors import Conflict, FieldError, Unprocessable
 from node.storage import Repositories, Store
 from node.storage.trust import PeerRow
 from schemas.vocab import Visibility
@@ -73,8 +74,10 @@ def _parents(host: str) -> list[str]:
 
 
 def normalise(host: str) -> str:
+    """The canonical peer key of an admin-entered host, refusing what is not a host name."""
     try:
-        return peer_host(host)
+        canonical = peer_host(host)
+        return canonical if canonical.startswith("[") else block_domain(canonical)
     except ValueError as error:
         raise Unprocessable(
             f"{host!r} is not a host.",
@@ -191,6 +194,10 @@ class TrustService:
         await repos.remote_items.hide_host(host, now)
 
     async def unblock(self, host: str, *, who: str, reason: str = "") -> PeerRow:
+        """Lift a block; refused when the host itself is not blocked (a trusted peer
+        must not be demoted by mistake)."""
+        if (await self.peer(host)).level != Level.BLOCKED:
+            raise Conflict(f"{normalise(host)} is not blocked.", reason="peer-not-blocked")
         return await self.set_level(host, Level.UNKNOWN, who=who, reason=reason)
 
     async def trust_on_subscribe(self, repos: Repositories, host: str, who: str) -> None:

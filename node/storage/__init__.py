@@ -14,6 +14,7 @@ from pathlib import Path
 import aiosqlite
 
 from node.storage.accounts import AccountRepository
+from node.storage.claims import ClaimRepository
 from node.storage.database import Database
 from node.storage.follows import FollowRepository
 from node.storage.inbox import InboxRepository
@@ -36,6 +37,7 @@ class Repositories:
         self.outbox = OutboxRepository(conn)
         self.remote_items = RemoteItemRepository(conn)
         self.trust = TrustRepository(conn)
+        self.claims = ClaimRepository(conn)
 
 
 class Store:

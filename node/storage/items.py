@@ -155,6 +155,14 @@ class ItemRepository:
         )
         return _from_row(row) if row else None
 
+    async def get_any(self, item_id: str) -> Item | None:
+        row = await fetch_one(
+            self._conn,
+            f"SELECT {', '.join(_COLUMNS)} FROM items WHERE id = ?",  # noqa: S608
+            (item_id,),
+        )
+        return _from_row(row) if row else None
+
     async def delete(self, item_id: str) -> None:
         await self._conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
 

@@ -31,6 +31,12 @@ class RemoteItem:
     begins_at: str | None
     ends_at: str | None
     document: dict[str, Any]
+    status: str = "open"
+    minimum_quantity: float | None = None
+    unit_based: bool = False
+    intent_id: str | None = None
+    referred_from: str | None = None
+    location_precision: str | None = None
     deleted_at: str | None = None
     relayed_by: str | None = None
     hidden_at: str | None = None
@@ -76,6 +82,7 @@ class RemoteItemRepository:
             return None
         values = dict(row)
         values["document"] = json.loads(values["document"])
+        values["unit_based"] = bool(values["unit_based"])
         return RemoteItem(**values)
 
     async def tombstone(self, item_id: str, now: str) -> None:

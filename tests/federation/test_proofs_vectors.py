@@ -90,8 +90,9 @@ async def test_signed_vector_with_a_changed_claim_fails() -> None:
 
 
 async def test_rdfc_vector_is_refused_as_unsupported() -> None:
-    # eddsa-rdfc-2022 needs RDF canonicalization with the credentials/examples/v2
-    # context, which is not available offline; we do not verify that suite.
+    # verify_proof is the JCS suite only; eddsa-rdfc-2022 goes through
+    # verify_rdfc_proof (RDF canonicalisation in a worker under a time budget),
+    # tested in test_jsonld_*.
     with pytest.raises(SignatureError) as caught:
         await verify_proof(RDFC["signed_document"], resolve_did_key)
     assert caught.value.reason == "cryptosuite-unsupported"

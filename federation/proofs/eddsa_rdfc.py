@@ -1,0 +1,145 @@
+"""Verification of ``eddsa-rdfc-2022`` proofs (W3C vc-di-eddsa, section 3.2).
+
+Hash data is SHA-256(RDFC-1.0(proof configuration)) || SHA-256(RDFC-1.0(document
+without proof)), the proof configuration being the proof without
+``proofValue`` and with the document's ``@context``. Canonicalisation is done
+by pyld with the bundled-only loader, in a worker process killed at a time
+budget (dataset poisoning). We only verify: everything we publish is signed
+with ``eddsa-jcs-2022``.
+
+A document naming a context we do not bundle is refused (``context-unknown``)
+rather than stripped: with the context's terms dropped we would verify
+something other than what was signed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from federation.errors import SignatureError
+from federation.jsonld import (
+    DEFAULT_BUDGET_SECONDS,
+    CanonicalizationFailure,
+    CanonicalizationTimeout,
+    WorkerUnavailable,
+    canonicalize_with_budget,
+    strip_unknown_contexts,
+)
+from federation.proofs import contexts, eddsa_jcs
+from federation.proofs.integrity import (
+    ASSERTION_METHOD,
+    KeyResolver,
+    VerifiedProof,
+    _resolve,
+    _signature,
+    _string,
+    _timestamp,
+)
+
+PROOF_TYPE = "DataIntegrityProof"
+CRYPTOSUITE = "eddsa-rdfc-2022"
+
+
+async def verify_rdfc_proof(
+    document: Mapping[str, Any],
+    resolve_key: KeyResolver,
+    *,
+    budget_seconds: float = DEFAULT_BUDGET_SECONDS,
+    proof_purpose: str = ASSERTION_METHOD,
+    now: datetime | None = None,
+) -> VerifiedProof:
+    """Verify the document's first ``eddsa-rdfc-2022`` proof or raise ``SignatureError``.
+
+    Reasons: proof-missing, proof-malformed, cryptosuite-unsupported,
+    proof-purpose-mismatch, proof-expired (only when ``now`` is given),
+    context-unknown, canonicalization-timeout (after ``budget_seconds``),
+    canonicalization-unavailable (no worker process; status 503),
+    document-malformed, key-unavailable, proof-invalid. Every local check,
+    canonicalisation included, runs before ``resolve_key`` is awaited.
+    """
+    proof = _select_proof(document.get("proof"))
+    options = {key: value for key, value in proof.items() if key != "proofValue"}
+    signature = _signature(proof.get("proofValue"))
+    method = _string(options, "verificationMethod")
+    purpose = _string(options, "proofPurpose")
+    if purpose != proof_purpose:
+        raise SignatureError(
+            f"proof purpose {purpose!r}, expected {proof_purpose!r}",
+            reason="proof-purpose-mismatch",
+        )
+    created = _timestamp(options, "created")
+    expires = _timestamp(options, "expires")
+    if now is not None and expires is not None and expires <= now:
+        raise SignatureError("proof has expired", reason="proof-expired")
+
+    unsecured = {key: value for key, value in document.items() if key != "proof"}
+    if "@context" in options and not contexts.matches(
+        unsecured.get("@context"), options["@context"]
+    ):
+        raise SignatureError("proof @context differs from the document's", reason="proof-invalid")
+    config = eddsa_jcs.proof_configuration(options, unsecured)
+    _refuse_unknown_contexts(unsecured)
+
+    proof_nquads, document_nquads = await _canonicalize(config, unsecured, budget_seconds)
+    data = (
+        hashlib.sha256(proof_nquads.encode("utf-8")).digest()
+        + hashlib.sha256(document_nquads.encode("utf-8")).digest()
+    )
+
+    controller, public_key = await _resolve(resolve_key, method)
+    if not eddsa_jcs.signature_matches(data, signature, public_key):
+        raise SignatureError("proof signature does not verify", reason="proof-invalid")
+    return VerifiedProof(
+        verification_method=method,
+        controller=controller,
+        created=created,
+        cryptosuite=CRYPTOSUITE,
+    )
+
+
+def _select_proof(value: object) -> Mapping[str, Any]:
+    """The first ``eddsa-rdfc-2022`` DataIntegrityProof, from one proof or a list."""
+    if value is None or value == []:
+        raise SignatureError("document carries no proof", reason="proof-missing")
+    candidates: list[object] = value if isinstance(value, list) else [value]
+    proofs = [candidate for candidate in candidates if isinstance(candidate, dict)]
+    if len(proofs) != len(candidates):
+        raise SignatureError("proof is not an object", reason="proof-malformed")
+    for proof in proofs:
+        if proof.get("type") == PROOF_TYPE and proof.get("cryptosuite") == CRYPTOSUITE:
+            return proof
+    raise SignatureError(
+        f"none of {len(proofs)} proof(s) is a {PROOF_TYPE} using {CRYPTOSUITE}",
+        reason="cryptosuite-unsupported",
+    )
+
+
+def _refuse_unknown_contexts(unsecured: Mapping[str, Any]) -> None:
+    _, unknown = strip_unknown_contexts(dict(unsecured))
+    if unknown:
+        raise SignatureError(
+            f"document uses JSON-LD contexts this node does not bundle: {', '.join(unknown)}",
+            reason="context-unknown",
+        )
+
+
+async def _canonicalize(
+    config: Mapping[str, Any], unsecured: Mapping[str, Any], budget_seconds: float
+) -> tuple[str, str]:
+    """RDFC-1.0 N-Quads of the proof configuration and of the document, under one budget."""
+    try:
+        proof_nquads, document_nquads = await canonicalize_with_budget(
+            [dict(config), dict(unsecured)], budget_seconds=budget_seconds
+        )
+    except CanonicalizationTimeout as exc:
+        raise SignatureError(str(exc), reason="canonicalization-timeout") from exc
+    except WorkerUnavailable as exc:
+        raise SignatureError(
+            f"cannot canonicalize: {exc}", reason="canonicalization-unavailable", status=503
+        ) from exc
+    except CanonicalizationFailure as exc:
+        raise SignatureError(f"cannot canonicalize: {exc}", reason="document-malformed") from exc
+    return proof_nquads, document_nquads
