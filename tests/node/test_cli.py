@@ -108,7 +108,11 @@ def test_serve_initialises_an_empty_dir_once(tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0, "Ctrl-C shuts down cleanly"
+    assert process.stdout is not None
+    process.stdout.close()
     process, lines = _serve(data, port)
     process.send_signal(signal.SIGINT)
     process.wait(timeout=10)
+    assert process.stdout is not None
+    process.stdout.close()
     assert not any("Admin token" in line for line in lines), "the token is shown only once"
