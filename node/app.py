@@ -22,7 +22,7 @@ from node.api.problems import problem_middleware
 from node.clock import Clock, SystemClock
 from node.services import SERVICES, build_services
 from node.settings import Settings
-from node.workers import ExpirySweep, RetentionSweep, Sweep, run_periodically
+from node.workers import ExpirySweep, HoldSweep, RetentionSweep, Sweep, run_periodically
 
 log = logging.getLogger("solidarity.app")
 
@@ -51,7 +51,9 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
     interval = app[SERVICES].settings.worker_interval_seconds
     federation = app[FEDERATION]
     quick = app[SERVICES].settings.federation_interval_seconds
-    loops = [run_periodically(s, interval) for s in app[SWEEPS]] + [
+    loops = [
+        run_periodically(s, interval) for s in [*app[SWEEPS], HoldSweep(federation.claims)]
+    ] + [
         run_periodically(federation.inbox_worker, quick, federation.inbox_wake),
         run_periodically(federation.delivery_worker, quick, federation.delivery_wake),
     ]

@@ -7,7 +7,7 @@ Request bodies forbid unknown fields: a typo is an error, not silently dropped.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -28,6 +28,9 @@ LanguageTag = Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Description = Annotated[str, Field(max_length=5000)]
 Amount = Annotated[float, Field(gt=0, le=1_000_000_000)]
+ClaimState = Literal[
+    "pending", "tentative", "accepted", "rejected", "withdrawn", "fulfilled", "expired"
+]
 
 
 class _Body(BaseModel):
@@ -279,3 +282,39 @@ class RelayIn(_Body):
 
 class RelayOut(BaseModel):
     activity_id: str
+
+
+class ClaimCreate(_Body):
+    item: str = Field(min_length=1, max_length=2000, description="the peer's Proposal id")
+    quantity: Amount
+    note: str = Field(default="", max_length=1000, description="kept on this node only")
+
+
+class ClaimAnswer(_Body):
+    reason: str = Field(default="", max_length=500)
+    hold_hours: float = Field(default=24, gt=0, le=24 * 14)
+
+
+class ClaimQuery(_Body):
+    direction: Literal["incoming", "outgoing"] | None = None
+    state: ClaimState | None = None
+
+
+class ClaimOut(BaseModel):
+    id: str
+    direction: Literal["incoming", "outgoing"]
+    item: str
+    counterparty: str
+    quantity: float
+    unit: str
+    state: ClaimState
+    hold_until: str | None
+    agreement: str | None
+    reason: str
+    note: str
+    created_at: str
+    updated_at: str
+
+
+class ClaimList(BaseModel):
+    claims: list[ClaimOut]

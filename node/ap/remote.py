@@ -11,7 +11,7 @@ from typing import Any
 
 from node.storage.remote_items import RemoteItem
 from schemas.taxonomy import CATEGORIES
-from schemas.vocab import Purpose, Unit, Urgency
+from schemas.vocab import Purpose, Status, Unit, Urgency
 
 _CATEGORY_BY_IRI = {info.iri: info.code.value for info in CATEGORIES}
 
@@ -67,6 +67,13 @@ def parse_proposal(document: dict[str, Any], actor_id: str) -> RemoteItem:
     category = next((_CATEGORY_BY_IRI[c] for c in classes if c in _CATEGORY_BY_IRI), None)
     unit, quantity = _measure(intent.get("resourceQuantity"))
     _, available = _measure(intent.get("availableQuantity"))
+    _, minimum = _measure(intent.get("minimumQuantity"))
+    status = document.get("itemStatus")
+    if status not in Status._value2member_map_:
+        status = Status.CLOSED.value if intent.get("finished") is True else Status.OPEN.value
+    intent_id = intent.get("id") if isinstance(intent.get("id"), str) else None
+    referred = document.get("referredFrom")
+    precision = document.get("locationPrecision")
     urgency = document.get("urgency")
     location = document.get("location")
     location = location if isinstance(location, dict) else {}
@@ -89,4 +96,10 @@ def parse_proposal(document: dict[str, Any], actor_id: str) -> RemoteItem:
         begins_at=_time(document.get("hasBeginning")),
         ends_at=_time(document.get("hasEnd") or document.get("endTime")),
         document=document,
+        status=str(status),
+        minimum_quantity=minimum,
+        unit_based=document.get("unitBased") is True,
+        intent_id=intent_id,
+        referred_from=referred if isinstance(referred, str) else None,
+        location_precision=precision if isinstance(precision, str) else None,
     )

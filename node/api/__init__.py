@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from node.api.admin import admin_endpoints
+from node.api.claims import claim_endpoints
 from node.api.endpoints import Endpoint, add_routes
 from node.api.items import item_endpoints
 from node.api.meta import meta_endpoints
@@ -16,7 +17,13 @@ OPENAPI_DOC = web.AppKey("openapi_document", dict)
 
 
 def api_endpoints() -> list[Endpoint]:
-    return meta_endpoints() + item_endpoints() + relay_endpoints() + admin_endpoints()
+    return (
+        meta_endpoints()
+        + item_endpoints()
+        + relay_endpoints()
+        + claim_endpoints()
+        + admin_endpoints()
+    )
 
 
 async def serve_openapi(request: web.Request) -> web.Response:

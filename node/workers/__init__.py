@@ -46,6 +46,21 @@ class RetentionSweep:
         return await self.items.purge_private_due()
 
 
+class HoldExpirer(Protocol):
+    async def expire_holds(self) -> int: ...
+
+
+@dataclass
+class HoldSweep:
+    """Tentative holds on our items past their end give their quantity back."""
+
+    claims: HoldExpirer
+    name: str = "holds"
+
+    async def run_once(self) -> int:
+        return await self.claims.expire_holds()
+
+
 async def run_periodically(
     sweep: Sweep, interval: float, wake: asyncio.Event | None = None
 ) -> None:

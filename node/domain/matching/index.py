@@ -215,6 +215,7 @@ class MatchIndex:
         side = self._sides[Purpose.OFFER if is_request else Purpose.REQUEST]
         lat, lon = item.latitude, item.longitude
         cos_lat = math.cos(math.radians(lat)) if lat is not None else 0.0
+        wrapped = (lon + 180.0) % 360.0 - 180.0 if lon is not None else 0.0  # 180 → −180
         # (bound, tie-break, category factor, entries): visited best bound first.
         containers: list[tuple[float, int, float, Entries]] = []
         for category, c in scoring_categories(item.category):
@@ -234,14 +235,14 @@ class MatchIndex:
                 if min_score > 0.0
                 else math.inf
             )
-            keys = self._grid.box(lat, lon, radius)
+            keys = self._grid.box(lat, wrapped, radius)
             cells = bucket.cells
             if keys is None or len(keys) > len(cells):
                 pairs: Iterable[tuple[int, Entries]] = cells.items()
             else:
                 pairs = ((k, cells[k]) for k in keys if k in cells)
             for key, entries in pairs:
-                lb = self._grid.lower_bound_km(key, lat, lon, cos_lat)
+                lb = self._grid.lower_bound_km(key, lat, wrapped, cos_lat)
                 if lb <= radius:
                     bound = c * math.exp(-lb / DISTANCE_SCALE_KM)
                     containers.append((bound, len(containers), c, entries))
