@@ -13,6 +13,7 @@ from node.ap.outbox import Outbox
 from node.clock import Clock
 from node.domain.accounts import AccountService
 from node.domain.blocks import BlockService
+from node.domain.feed import FeedService
 from node.domain.items import ItemService
 from node.domain.trust import TrustService
 from node.settings import Settings
@@ -31,6 +32,7 @@ class Services:
     accounts: AccountService
     trust: TrustService
     blocks: BlockService
+    feed: FeedService
 
 
 SERVICES = web.AppKey("services", Services)
@@ -73,4 +75,5 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         accounts=AccountService(store, clock),
         trust=trust,
         blocks=BlockService(store, trust),
+        feed=FeedService(store, trust, settings, clock),
     )

@@ -318,3 +318,50 @@ class ClaimOut(BaseModel):
 
 class ClaimList(BaseModel):
     claims: list[ClaimOut]
+
+
+class FeedQueryIn(_Body):
+    purpose: list[Purpose] = Field(default_factory=list)
+    category: list[Category] = Field(default_factory=list)
+    urgency: list[Urgency] = Field(default_factory=list)
+    near: str | None = Field(default=None, pattern=r"^-?\d+(\.\d+)?,-?\d+(\.\d+)?$")
+    radius_km: float | None = Field(default=None, gt=0, le=2000)
+    expiring_within_hours: float | None = Field(default=None, gt=0, le=24 * 365)
+    text: str | None = Field(default=None, max_length=200)
+    sort: Literal["newest", "urgency", "distance", "ends"] = "newest"
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+class OriginOut(BaseModel):
+    actor: str
+    name: str
+    local: bool
+
+
+class FeedEntryOut(BaseModel):
+    id: str
+    purpose: Purpose
+    title: str
+    summary: str
+    category: Category | None
+    urgency: Urgency | None
+    quantity: float | None
+    available: float | None
+    minimum: float | None
+    unit: str | None
+    unit_based: bool
+    latitude: float | None
+    longitude: float | None
+    radius_km: float | None
+    area: str | None
+    begins_at: datetime | None
+    ends_at: datetime | None
+    updated_at: datetime
+    origin: OriginOut
+    relayed_by: str | None
+    distance_km: float | None
+    possible_duplicates: list[str]
+
+
+class FeedPage(BaseModel):
+    entries: list[FeedEntryOut]

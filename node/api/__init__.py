@@ -7,6 +7,7 @@ from aiohttp import web
 from node.api.admin import admin_endpoints
 from node.api.claims import claim_endpoints
 from node.api.endpoints import Endpoint, add_routes
+from node.api.feed import feed_endpoints, setup_exports
 from node.api.items import item_endpoints
 from node.api.meta import meta_endpoints
 from node.api.openapi import openapi_document
@@ -20,6 +21,7 @@ def api_endpoints() -> list[Endpoint]:
     return (
         meta_endpoints()
         + item_endpoints()
+        + feed_endpoints()
         + relay_endpoints()
         + claim_endpoints()
         + admin_endpoints()
@@ -35,3 +37,4 @@ def setup_api(app: web.Application) -> None:
     add_routes(app, endpoints)
     app[OPENAPI_DOC] = openapi_document(endpoints, app[SERVICES].settings.public_url)
     app.router.add_get("/api/v1/openapi.json", serve_openapi)
+    setup_exports(app)

@@ -78,6 +78,14 @@ async def _principal(request: web.Request, services: Services) -> Principal | No
     return await services.accounts.authenticate(token.strip())
 
 
+async def authenticate(request: web.Request, services: Services) -> Principal:
+    """The caller of a raw (non-table) handler; 401 without a valid token."""
+    principal = await _principal(request, services)
+    if principal is None:
+        raise Unauthorized("Sign in or send a bearer token.", reason="auth-required")
+    return principal
+
+
 def _query_dict(request: web.Request, model: type[BaseModel]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in set(request.query.keys()):

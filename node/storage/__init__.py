@@ -16,6 +16,7 @@ import aiosqlite
 from node.storage.accounts import AccountRepository
 from node.storage.claims import ClaimRepository
 from node.storage.database import Database
+from node.storage.feed import FeedRepository
 from node.storage.follows import FollowRepository
 from node.storage.inbox import InboxRepository
 from node.storage.items import ItemRepository
@@ -38,6 +39,7 @@ class Repositories:
         self.remote_items = RemoteItemRepository(conn)
         self.trust = TrustRepository(conn)
         self.claims = ClaimRepository(conn)
+        self.feed = FeedRepository(conn)
 
 
 class Store:

@@ -1,0 +1,210 @@
+"""The regional view: our live offers and requests and every trusted peer's, in one feed.
+
+Peers' items appear when their origin is trusted or a partner, when a trusted
+node relayed them from a peer we have no opinion about, or when an admin
+opened them; a blocked or limited origin keeps them out. Possible duplicates
+(same need or offer posted by two groups) are flagged without personal data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from federation.hosts import peer_host
+from node.clock import Clock, from_text, to_text
+from node.domain.location import haversine_km
+from node.domain.trust import ALLOWED_IN_ALLOWLIST, Level, TrustService
+from node.settings import Settings
+from node.storage import Store
+from node.storage.database import Row
+from node.storage.feed import FeedFilter
+
+URGENCY_ORDER = {"within-1-2-days": 0, "within-3-5-days": 1, "within-a-week": 2, "anytime": 3}
+_WORD = re.compile(r"[a-z0-9áéíóúñü]{3,}")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    purpose: str
+    title: str
+    summary: str
+    category: str | None
+    urgency: str | None
+    unit: str | None
+    quantity: float | None
+    available: float | None
+    minimum: float | None
+    unit_based: bool
+    latitude: float | None
+    longitude: float | None
+    radius_km: float | None
+    area: str | None
+    begins_at: datetime | None
+    ends_at: datetime | None
+    updated_at: datetime
+    origin_actor: str
+    origin_name: str
+    local: bool
+    relayed_by: str | None = None
+    distance_km: float | None = None
+    possible_duplicates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedQuery:
+    purposes: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    urgencies: tuple[str, ...] = ()
+    text: str | None = None
+    near: tuple[float, float] | None = None
+    radius_km: float | None = None
+    expiring_within_hours: float | None = None
+    sort: str = "newest"
+    limit: int = 100
+
+
+def _time(text: str | None) -> datetime | None:
+    return from_text(text) if text else None
+
+
+def _words(entry: FeedEntry) -> set[str]:
+    return set(_WORD.findall(f"{entry.title} {entry.summary}".lower()))
+
+
+def _looks_alike(a: FeedEntry, b: FeedEntry) -> bool:
+    """Same purpose and category, overlapping areas and windows, similar words."""
+    if a.origin_actor == b.origin_actor or (a.purpose, a.category) != (b.purpose, b.category):
+        return False
+    if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
+        reach = (a.radius_km or 0) + (b.radius_km or 0) + 1
+        if haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) > reach:  # type: ignore[arg-type]
+            return False
+    if a.ends_at and b.begins_at and a.ends_at < b.begins_at:
+        return False
+    if b.ends_at and a.begins_at and b.ends_at < a.begins_at:
+        return False
+    wa, wb = _words(a), _words(b)
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.5
+
+
+def flag_duplicates(entries: list[FeedEntry]) -> list[FeedEntry]:
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for index, entry in enumerate(entries):
+        groups.setdefault((entry.purpose, entry.category), []).append(index)
+    twins: dict[int, list[str]] = {}
+    for members in groups.values():
+        for i, first in enumerate(members):
+            for second in members[i + 1 :]:
+                if _looks_alike(entries[first], entries[second]):
+                    twins.setdefault(first, []).append(entries[second].id)
+                    twins.setdefault(second, []).append(entries[first].id)
+    return [replace(e, possible_duplicates=tuple(twins.get(i, ()))) for i, e in enumerate(entries)]
+
+
+class FeedService:
+    def __init__(self, store: Store, trust: TrustService, settings: Settings, clock: Clock) -> None:
+        self._store = store
+        self._trust = trust
+        self._settings = settings
+        self._clock = clock
+
+    async def feed(self, query: FeedQuery) -> list[FeedEntry]:
+        now = self._clock.now()
+        ends_before = None
+        if query.expiring_within_hours is not None:
+            ends_before = to_text(now + timedelta(hours=query.expiring_within_hours))
+        raw = FeedFilter(
+            now=to_text(now), purposes=query.purposes, categories=query.categories,
+            urgencies=query.urgencies, text=query.text, near=query.near,
+            radius_km=query.radius_km, ends_before=ends_before,
+        )  # fmt: skip
+        reader = self._store.reader.feed
+        entries = [self._local(row) for row in await reader.local(raw)]
+        levels: dict[str, Level] = {}
+        for row in await reader.remote(raw):
+            if await self._visible(row, levels):
+                entries.append(self._remote(row))
+        if query.near is not None:
+            entries = [self._with_distance(e, query.near, query.radius_km) for e in entries]
+            entries = [e for e in entries if e.distance_km is not None or query.radius_km is None]
+        return flag_duplicates(self._sorted(entries, query.sort)[: query.limit])
+
+    async def public_offers(self) -> list[FeedEntry]:
+        """Our own open public offers (the Atom feed anyone may read)."""
+        rows = await self._store.reader.feed.local(
+            FeedFilter(now=to_text(self._clock.now()), purposes=("offer",))
+        )
+        return [self._local(row) for row in rows if row["visibility"] == "public"]
+
+    async def _level(self, actor: str, levels: dict[str, Level]) -> Level:
+        host = peer_host(actor)
+        if host not in levels:
+            levels[host] = await self._trust.level(host)
+        return levels[host]
+
+    async def _visible(self, row: Row, levels: dict[str, Level]) -> bool:
+        origin = await self._level(row["actor_id"], levels)
+        if origin is Level.BLOCKED:
+            return False
+        if row["opened_at"] is not None or origin in ALLOWED_IN_ALLOWLIST:
+            return True
+        if origin is Level.UNKNOWN and row["relayed_by"]:
+            return await self._level(row["relayed_by"], levels) in ALLOWED_IN_ALLOWLIST
+        return False
+
+    def _local(self, row: Row) -> FeedEntry:
+        url = f"{self._settings.public_url}/{row['purpose']}s/{row['id']}"
+        return FeedEntry(
+            id=url, purpose=row["purpose"], title=row["title"], summary=row["summary"],
+            category=row["category"], urgency=row["urgency"], unit=row["unit"],
+            quantity=row["quantity"], available=row["available_quantity"],
+            minimum=row["minimum_quantity"], unit_based=bool(row["unit_based"]),
+            latitude=row["latitude"], longitude=row["longitude"], radius_km=row["radius_km"],
+            area=row["area_name"], begins_at=_time(row["begins_at"]),
+            ends_at=_time(row["ends_at"]), updated_at=from_text(row["updated_at"]),
+            origin_actor=self._settings.actor_url, origin_name=self._settings.name, local=True,
+        )  # fmt: skip
+
+    @staticmethod
+    def _remote(row: Row) -> FeedEntry:
+        return FeedEntry(
+            id=row["id"], purpose=row["purpose"] or "offer", title=row["title"],
+            summary=row["summary"], category=row["category"], urgency=row["urgency"],
+            unit=row["unit"], quantity=row["quantity"], available=row["available_quantity"],
+            minimum=row["minimum_quantity"], unit_based=bool(row["unit_based"]),
+            latitude=row["latitude"], longitude=row["longitude"], radius_km=row["radius_km"],
+            area=row["area_name"], begins_at=_time(row["begins_at"]),
+            ends_at=_time(row["ends_at"]), updated_at=from_text(row["updated_at"]),
+            origin_actor=row["actor_id"],
+            origin_name=row["origin_name"] or peer_host(row["actor_id"]),
+            local=False, relayed_by=row["relayed_by"],
+        )  # fmt: skip
+
+    @staticmethod
+    def _with_distance(
+        entry: FeedEntry, near: tuple[float, float], radius: float | None
+    ) -> FeedEntry:
+        if entry.latitude is None or entry.longitude is None:
+            return entry
+        distance = round(haversine_km(*near, entry.latitude, entry.longitude), 2)
+        if radius is not None and distance > radius:
+            return replace(entry, distance_km=None)
+        return replace(entry, distance_km=distance)
+
+    @staticmethod
+    def _sorted(entries: list[FeedEntry], sort: str) -> list[FeedEntry]:
+        late = datetime.max.replace(tzinfo=UTC)
+
+        def ends(entry: FeedEntry) -> datetime:
+            return entry.ends_at or late
+
+        if sort == "urgency":
+            return sorted(entries, key=lambda e: (URGENCY_ORDER.get(e.urgency or "", 9), ends(e)))
+        if sort == "distance":
+            return sorted(entries, key=lambda e: (e.distance_km is None, e.distance_km or 0.0))
+        if sort == "ends":
+            return sorted(entries, key=ends)
+        return sorted(entries, key=lambda e: e.updated_at, reverse=True)

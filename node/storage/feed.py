@@ -1,0 +1,87 @@
+"""Repository for the regional feed: live offers and requests, ours and our peers'."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import aiosqlite
+
+from node.storage.database import Row, fetch_all
+from node.storage.items import KM_PER_DEGREE, _fts_query
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    now: str
+    purposes: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    urgencies: tuple[str, ...] = ()
+    text: str | None = None
+    near: tuple[float, float] | None = None
+    radius_km: float | None = None
+    ends_before: str | None = None
+    limit: int = 500
+
+
+def _where(query: FeedFilter, params: dict[str, object]) -> list[str]:
+    where = ["(ends_at IS NULL OR ends_at > :now)"]
+    params["now"] = query.now
+    for column, values in (("purpose", query.purposes), ("category", query.categories),
+                           ("urgency", query.urgencies)):  # fmt: skip
+        if values:
+            marks = []
+            for index, value in enumerate(values):
+                params[f"{column}{index}"] = value
+                marks.append(f":{column}{index}")
+            where.append(f"{column} IN ({', '.join(marks)})")
+    if query.near is not None and query.radius_km is not None:
+        lat, lon = query.near
+        dlat = query.radius_km / KM_PER_DEGREE
+        dlon = query.radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+        where.append("latitude BETWEEN :lat0 AND :lat1 AND longitude BETWEEN :lon0 AND :lon1")
+        params.update(lat0=lat - dlat, lat1=lat + dlat, lon0=lon - dlon, lon1=lon + dlon)
+    if query.ends_before is not None:
+        where.append("ends_at IS NOT NULL AND ends_at <= :ends_before")
+        params["ends_before"] = query.ends_before
+    return where
+
+
+class FeedRepository:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def local(self, query: FeedFilter) -> list[Row]:
+        params: dict[str, object] = {"limit": query.limit}
+        where = [*_where(query, params), "status IN ('open', 'partly-committed')"]
+        if query.text and _fts_query(query.text):
+            where.append("seq IN (SELECT rowid FROM items_fts WHERE items_fts MATCH :text)")
+            params["text"] = _fts_query(query.text)
+        return await fetch_all(
+            self._conn,
+            "SELECT id, purpose, title, description AS summary, category, urgency, unit,"  # noqa: S608
+            " quantity, available_quantity, minimum_quantity, unit_based, latitude, longitude,"
+            " radius_km, area_name, begins_at, ends_at, visibility, updated_at FROM items"
+            f" WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT :limit",
+            params,
+        )
+
+    async def remote(self, query: FeedFilter) -> list[Row]:
+        params: dict[str, object] = {"limit": query.limit}
+        where = [*_where(query, params), "status IN ('open', 'partly-committed')",
+                 "deleted_at IS NULL", "hidden_at IS NULL"]  # fmt: skip
+        if query.text and _fts_query(query.text):
+            where.append(
+                "seq IN (SELECT rowid FROM remote_items_fts WHERE remote_items_fts MATCH :text)"
+            )
+            params["text"] = _fts_query(query.text)
+        return await fetch_all(
+            self._conn,
+            "SELECT r.id, r.actor_id, r.relayed_by, r.purpose, r.title, r.summary, r.category,"  # noqa: S608
+            " r.urgency, r.unit, r.quantity, r.available_quantity, r.minimum_quantity,"
+            " r.unit_based, r.latitude, r.longitude, r.radius_km, r.area_name, r.begins_at,"
+            " r.ends_at, r.opened_at, r.updated_at, a.name AS origin_name"
+            " FROM remote_items r LEFT JOIN remote_actors a ON a.id = r.actor_id"
+            f" WHERE {' AND '.join(where)} ORDER BY r.seq DESC LIMIT :limit",
+            params,
+        )
