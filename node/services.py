@@ -15,6 +15,7 @@ from node.domain.accounts import AccountService
 from node.domain.blocks import BlockService
 from node.domain.feed import FeedService
 from node.domain.items import ItemService
+from node.domain.suggestions import SuggestionService
 from node.domain.trust import TrustService
 from node.settings import Settings
 from node.storage import Store
@@ -33,6 +34,7 @@ class Services:
     trust: TrustService
     blocks: BlockService
     feed: FeedService
+    suggestions: SuggestionService
 
 
 SERVICES = web.AppKey("services", Services)
@@ -64,6 +66,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     actor = local_actor(settings)
     trust = TrustService(store, clock)
     outbox = Outbox(actor, keys, clock, trust)
+    feed = FeedService(store, trust, settings, clock)
     return Services(
         settings=settings,
         clock=clock,
@@ -75,5 +78,6 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         accounts=AccountService(store, clock),
         trust=trust,
         blocks=BlockService(store, trust),
-        feed=FeedService(store, trust, settings, clock),
+        feed=feed,
+        suggestions=SuggestionService(store, feed, clock),
     )

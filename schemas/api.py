@@ -365,3 +365,23 @@ class FeedEntryOut(BaseModel):
 
 class FeedPage(BaseModel):
     entries: list[FeedEntryOut]
+
+
+class MatchOut(BaseModel):
+    ours: str
+    theirs: str
+    theirs_title: str
+    theirs_origin: OriginOut
+    score: float
+    factors: dict[str, float]
+    explanations: dict[str, str]
+    distance_km: float | None
+
+
+class MatchList(BaseModel):
+    matches: list[MatchOut]
+
+
+class NotifyMatch(_Body):
+    ours: str = Field(min_length=1, max_length=2000)
+    theirs: str = Field(min_length=1, max_length=2000)

@@ -20,6 +20,7 @@ from typing import Any
 from federation.documents.actor import LocalActor
 from node.ap.actors import ActorDirectory
 from node.ap.outbox import Outbox, local_activity
+from node.ap.proposal import claim_step
 from node.clock import Clock, to_text
 from node.domain.items import ItemService
 from node.domain.model import Item
@@ -48,7 +49,7 @@ def claim_refusal(item: Item, quantity: float, unit: str) -> str | None:
     if item.minimum_quantity is not None and quantity < item.minimum_quantity - 1e-9:
         return "below-minimum"
     if item.unit_based:
-        step = item.minimum_quantity or 1.0
+        step = claim_step(item)
         if not math.isclose(quantity / step, round(quantity / step), abs_tol=1e-9):
             return "not-a-multiple"
     return None

@@ -20,6 +20,11 @@ _CATEGORY_IRI = {info.code: info.iri for info in CATEGORIES}
 _FINISHED = frozenset({Status.FULFILLED, Status.CLOSED, Status.EXPIRED})
 
 
+def claim_step(item: Item) -> float:
+    """The multiple claims on a unit-based item must come in."""
+    return item.minimum_quantity or 1.0
+
+
 def item_id(actor: LocalActor, item: Item) -> str:
     return f"{actor.public_url}/{item.purpose.value}s/{item.id}"
 
@@ -53,7 +58,10 @@ def proposal(actor: LocalActor, item: Item) -> dict[str, Any]:
         "type": "Intent",
         "action": item.action.value,
         "resourceClassifiedAs": [_CATEGORY_IRI[item.category]],
-        "resourceQuantity": _measure(item.unit.value, item.quantity),
+        # FEP-0837: when unit-based, resourceQuantity is the unit claims come in.
+        "resourceQuantity": _measure(
+            item.unit.value, claim_step(item) if item.unit_based else item.quantity
+        ),
         "availableQuantity": _measure(item.unit.value, item.available_quantity),
     }
     intent["finished"] = item.status in _FINISHED

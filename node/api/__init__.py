@@ -9,6 +9,7 @@ from node.api.claims import claim_endpoints
 from node.api.endpoints import Endpoint, add_routes
 from node.api.feed import feed_endpoints, setup_exports
 from node.api.items import item_endpoints
+from node.api.matches import match_endpoints
 from node.api.meta import meta_endpoints
 from node.api.openapi import openapi_document
 from node.api.relays import relay_endpoints
@@ -22,6 +23,7 @@ def api_endpoints() -> list[Endpoint]:
         meta_endpoints()
         + item_endpoints()
         + feed_endpoints()
+        + match_endpoints()
         + relay_endpoints()
         + claim_endpoints()
         + admin_endpoints()

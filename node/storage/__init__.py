@@ -61,6 +61,12 @@ class Store:
             raise RuntimeError("store is not open")
         return self._reader
 
+    async def data_version(self) -> int:
+        """Changes whenever another connection commits (SQLite's ``data_version``)."""
+        async with self.database.reader.execute("PRAGMA data_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Repositories]:
         async with self.database.write() as conn:

@@ -1,0 +1,77 @@
+"""Handlers for suggested matches, and the one action that tells the other group."""
+
+from __future__ import annotations
+
+from node.ap.routes import FEDERATION
+from node.api.claims import claim_out
+from node.api.endpoints import Call, Endpoint
+from node.domain.suggestions import Suggestion
+from node.errors import Unprocessable
+from schemas.api import ClaimOut, MatchList, MatchOut, NotifyMatch, OriginOut
+from schemas.vocab import Purpose, Role
+
+
+def match_out(found: Suggestion) -> MatchOut:
+    theirs = found.theirs
+    return MatchOut(
+        ours=found.ours.id, theirs=theirs.id, theirs_title=theirs.title,
+        theirs_origin=OriginOut(actor=theirs.origin_actor, name=theirs.origin_name,
+                                local=theirs.local),
+        score=round(found.match.score, 4), factors=dict(found.match.factors),
+        explanations=dict(found.match.explanations), distance_km=found.match.distance_km,
+    )  # fmt: skip
+
+
+async def our_matches(call: Call) -> MatchList:
+    found = await call.services.suggestions.for_our_items()
+    return MatchList(matches=[match_out(f) for f in found])
+
+
+async def item_matches(call: Call) -> MatchList:
+    url = f"{call.services.settings.public_url}/{call.kind.value}s/{call.match('id')}"
+    found = await call.services.suggestions.for_item(url)
+    return MatchList(matches=[match_out(f) for f in found])
+
+
+async def notify(call: Call) -> ClaimOut:
+    """Tell the other group: claim their offer for our request, or offer to meet their
+    request with ours, for as much as the match covers."""
+    body = call.body_as(NotifyMatch)
+    found = [f for f in await call.services.suggestions.for_item(body.ours)
+             if f.theirs.id == body.theirs]  # fmt: skip
+    if not found or found[0].theirs.local:
+        raise Unprocessable("That is not a suggested match with another group.",
+                            reason="match-unknown")  # fmt: skip
+    ours, theirs = found[0].ours, found[0].theirs
+    need = ours.available if ours.purpose == Purpose.REQUEST else theirs.available
+    have = theirs.available if ours.purpose == Purpose.REQUEST else ours.available
+    quantity = min(need or 0, have or 0)
+    if theirs.unit_based and theirs.quantity:
+        quantity -= quantity % theirs.quantity
+    if quantity <= 0:
+        raise Unprocessable("The match leaves nothing to claim.", reason="match-empty")
+    assert call.principal is not None
+    claims = call.request.app[FEDERATION].claims
+    claim = await claims.claim(theirs.id, quantity, note=f"match for {ours.id}",
+                               who=call.principal.name)  # fmt: skip
+    return claim_out(claim)
+
+
+def match_endpoints() -> list[Endpoint]:
+    endpoints = [
+        Endpoint("GET", "/api/v1/matches", our_matches, "listMatches",
+                 "Suggested matches for our open requests and offers, urgent needs first",
+                 MatchList, role=Role.COORDINATOR, errors=(401, 403)),
+        Endpoint("POST", "/api/v1/matches/notify", notify, "notifyMatch",
+                 "Tell the other group about a match (sends them a claim)", ClaimOut, 201,
+                 body=NotifyMatch, role=Role.COORDINATOR,
+                 errors=(400, 401, 403, 404, 413, 415, 422)),
+    ]  # fmt: skip
+    for purpose in Purpose:
+        endpoints.append(
+            Endpoint("GET", f"/api/v1/{purpose.value}s/{{id}}/matches", item_matches,
+                     f"match{purpose.value.capitalize()}",
+                     f"The best matches for one of our {purpose.value}s, each factor explained",
+                     MatchList, role=Role.COORDINATOR, purpose=purpose, errors=(401, 403, 404))
+        )  # fmt: skip
+    return endpoints
