@@ -140,8 +140,8 @@ async def on_create_or_update(ctx: Context) -> Outcome:
     try:
         item = parse_proposal(obj, ctx.row.actor_id)
     except ProposalError as error:
-        log.info("inbox object unsupported: %s", error)
-        return dropped("object-unsupported")
+        log.info("inbox object refused reason=%s detail=%s", error.reason, error)
+        return dropped(error.reason)
     if _id_of(obj.get("attributedTo")) != ctx.row.actor_id:
         return dropped("object-not-attributed-to-actor")
     if peer_host(item.id) != peer_host(ctx.row.actor_id):
@@ -207,8 +207,8 @@ async def on_announce(ctx: Context) -> Outcome:
         return dropped("object-origin-mismatch")
     try:
         item = parse_proposal(obj, origin)
-    except ProposalError:
-        return dropped("object-unsupported")
+    except ProposalError as error:
+        return dropped(error.reason)
     if peer_host(item.id) != peer_host(origin):
         return dropped("object-origin-mismatch")
     if await ctx.trust.refusal(peer_host(origin)) is not None:

@@ -1,105 +1,64 @@
-"""Peers' Proposals read into the fields the node filters and matches on.
+"""Peers' Proposals, in whatever shape they arrive, as the record the node stores.
 
-A minimal reading for now: the full normalisation of other shapes (older
-ValueFlows namespace, prefixed IRIs, numbers as strings) is the wire
-vocabulary's job.
+The wire normaliser (schemas.wire) reads FEP-0837's inline context, Bonfire's
+older ValueFlows namespace and prefixed types, compact or full IRIs, and numbers
+sent as strings, with plain alias tables: no JSON-LD processing on this path.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from node.clock import to_text
 from node.storage.remote_items import RemoteItem
-from schemas.taxonomy import CATEGORIES
-from schemas.vocab import Purpose, Status, Unit, Urgency
-
-_CATEGORY_BY_IRI = {info.iri: info.code.value for info in CATEGORIES}
+from schemas.vocab import Status
+from schemas.wire import WireError, normalise_proposal
 
 
 class ProposalError(ValueError):
-    """The object is not a Proposal we can read."""
+    """The object is not a Proposal we can read; ``reason`` says why."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(detail or reason)
+        self.reason = reason
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _measure(value: Any) -> tuple[str | None, float | None]:
-    if not isinstance(value, dict):
-        return None, None
-    unit = value.get("hasUnit")
-    return (unit if unit in Unit._value2member_map_ else None), _number(
-        value.get("hasNumericalValue")
-    )
-
-
-def _text(value: Any, limit: int) -> str:
-    return value[:limit] if isinstance(value, str) else ""
-
-
-def _time(value: Any) -> str | None:
-    return value if isinstance(value, str) and len(value) <= 40 else None
+def _text(moment: datetime | None) -> str | None:
+    return to_text(moment) if moment else None
 
 
 def parse_proposal(document: dict[str, Any], actor_id: str) -> RemoteItem:
-    types = document.get("type")
-    if "Proposal" not in (types if isinstance(types, list) else [types]):
-        raise ProposalError("not a Proposal")
-    object_id = document.get("id")
-    if not isinstance(object_id, str):
-        raise ProposalError("the Proposal has no id")
-    purpose = document.get("purpose")
-    if purpose not in (Purpose.OFFER.value, Purpose.REQUEST.value):
-        raise ProposalError("purpose must be offer or request")
-    intent = document.get("publishes")
-    intent = intent if isinstance(intent, dict) else {}
-    classes = intent.get("resourceClassifiedAs")
-    classes = classes if isinstance(classes, list) else [classes]
-    category = next((_CATEGORY_BY_IRI[c] for c in classes if c in _CATEGORY_BY_IRI), None)
-    unit, quantity = _measure(intent.get("resourceQuantity"))
-    _, available = _measure(intent.get("availableQuantity"))
-    _, minimum = _measure(intent.get("minimumQuantity"))
-    status = document.get("itemStatus")
-    if status not in Status._value2member_map_:
-        status = Status.CLOSED.value if intent.get("finished") is True else Status.OPEN.value
-    intent_id = intent.get("id") if isinstance(intent.get("id"), str) else None
-    referred = document.get("referredFrom")
-    precision = document.get("locationPrecision")
-    urgency = document.get("urgency")
-    location = document.get("location")
-    location = location if isinstance(location, dict) else {}
-    area = location.get("name")
+    try:
+        found = normalise_proposal(document)
+    except WireError as error:
+        raise ProposalError(str(error.reason), error.detail) from error
+    status = found.item_status
+    if status is None:
+        status = Status.CLOSED if found.finished else Status.OPEN
+    place = found.location
     return RemoteItem(
-        id=object_id,
+        id=found.id,
         actor_id=actor_id,
-        purpose=purpose,
-        title=_text(document.get("name"), 200),
-        summary=_text(document.get("summary"), 1000),
-        category=category,
-        urgency=urgency if urgency in Urgency._value2member_map_ else None,
-        unit=unit,
-        quantity=quantity,
-        available_quantity=available if available is not None else quantity,
-        latitude=_number(location.get("latitude")),
-        longitude=_number(location.get("longitude")),
-        radius_km=_number(location.get("radius")),
-        area_name=area[:100] if isinstance(area, str) else None,
-        begins_at=_time(document.get("hasBeginning")),
-        ends_at=_time(document.get("hasEnd") or document.get("endTime")),
+        purpose=found.purpose.value,
+        title=found.title,
+        summary=found.summary,
+        category=found.category.value if found.category else None,
+        urgency=found.urgency.value if found.urgency else None,
+        unit=found.unit.value if found.unit else None,
+        quantity=found.quantity,
+        available_quantity=found.available,
+        latitude=place.latitude if place else None,
+        longitude=place.longitude if place else None,
+        radius_km=place.radius_km if place else None,
+        area_name=place.area if place else None,
+        begins_at=_text(found.begins_at),
+        ends_at=_text(found.ends_at),
         document=document,
-        status=str(status),
-        minimum_quantity=minimum,
-        unit_based=document.get("unitBased") is True,
-        intent_id=intent_id,
-        referred_from=referred if isinstance(referred, str) else None,
-        location_precision=precision if isinstance(precision, str) else None,
+        status=status.value,
+        minimum_quantity=found.minimum,
+        unit_based=found.unit_based,
+        intent_id=found.intent_id,
+        referred_from=found.referred_from,
+        location_precision=found.location_precision.value if found.location_precision else None,
     )

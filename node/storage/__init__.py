@@ -14,6 +14,7 @@ from pathlib import Path
 import aiosqlite
 
 from node.storage.accounts import AccountRepository
+from node.storage.backfills import BackfillRepository
 from node.storage.claims import ClaimRepository
 from node.storage.database import Database
 from node.storage.feed import FeedRepository
@@ -40,6 +41,7 @@ class Repositories:
         self.trust = TrustRepository(conn)
         self.claims = ClaimRepository(conn)
         self.feed = FeedRepository(conn)
+        self.backfills = BackfillRepository(conn)
 
 
 class Store:

@@ -24,6 +24,7 @@ class Followee:
     actor_id: str
     follow_activity_id: str
     state: str
+    filters: str = "{}"
 
 
 def on_host(actor_id: str, host: str) -> bool:
@@ -97,17 +98,24 @@ class FollowRepository:
 
     async def add_following(self, followee: Followee, now: str) -> None:
         await self._conn.execute(
-            "INSERT INTO following (actor_id, follow_activity_id, state, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (actor_id) DO UPDATE SET"
+            "INSERT INTO following (actor_id, follow_activity_id, state, filters, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (actor_id) DO UPDATE SET"
             " follow_activity_id = excluded.follow_activity_id, state = excluded.state,"
-            " updated_at = excluded.updated_at",
-            (followee.actor_id, followee.follow_activity_id, followee.state, now, now),
+            " filters = excluded.filters, updated_at = excluded.updated_at",
+            (
+                followee.actor_id,
+                followee.follow_activity_id,
+                followee.state,
+                followee.filters,
+                now,
+                now,
+            ),
         )
 
     async def following(self, actor_id: str) -> Followee | None:
         row = await fetch_one(
             self._conn,
-            "SELECT actor_id, follow_activity_id, state FROM following WHERE actor_id = ?",
+            "SELECT actor_id, follow_activity_id, state, filters FROM following WHERE actor_id = ?",
             (actor_id,),
         )
         return Followee(**dict(row)) if row else None
@@ -115,7 +123,7 @@ class FollowRepository:
     async def following_by_activity(self, follow_activity_id: str) -> Followee | None:
         row = await fetch_one(
             self._conn,
-            "SELECT actor_id, follow_activity_id, state FROM following"
+            "SELECT actor_id, follow_activity_id, state, filters FROM following"
             " WHERE follow_activity_id = ?",
             (follow_activity_id,),
         )
@@ -160,7 +168,8 @@ class FollowRepository:
     async def following_list(self) -> list[Followee]:
         rows = await fetch_all(
             self._conn,
-            "SELECT actor_id, follow_activity_id, state FROM following ORDER BY created_at",
+            "SELECT actor_id, follow_activity_id, state, filters FROM following"
+            " ORDER BY created_at",
         )
         return [Followee(**dict(row)) for row in rows]
 

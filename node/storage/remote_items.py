@@ -85,6 +85,15 @@ class RemoteItemRepository:
         values["unit_based"] = bool(values["unit_based"])
         return RemoteItem(**values)
 
+    async def upsert_tombstone(self, item_id: str, actor_id: str, now: str) -> None:
+        """Remember that ``item_id`` was deleted, so an older copy cannot return."""
+        await self._conn.execute(
+            "INSERT INTO remote_items (id, actor_id, document, received_at, updated_at,"
+            " deleted_at) VALUES (?, ?, '{}', ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " deleted_at = excluded.deleted_at",
+            (item_id, actor_id, now, now, now),
+        )
+
     async def tombstone(self, item_id: str, now: str) -> None:
         await self._conn.execute(
             "UPDATE remote_items SET deleted_at = ?, document = '{}', title = '', summary = '',"
