@@ -56,6 +56,7 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
     ] + [
         run_periodically(federation.inbox_worker, quick, federation.inbox_wake),
         run_periodically(federation.delivery_worker, quick, federation.delivery_wake),
+        run_periodically(federation.backfill, quick),
     ]
     tasks = [asyncio.create_task(loop) for loop in loops]
     yield

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.vocab import Category
+
 Level = Literal["blocked", "limited", "unknown", "trusted", "partner"]
 Severity = Literal["suspend", "silence", "noop"]
 Reason = Field(default="", max_length=1000)
@@ -83,6 +85,14 @@ class FollowingList(BaseModel):
 
 class Subscribe(_Body):
     target: str = Field(min_length=3, max_length=2000, description="group@host or an actor URL")
+    purposes: list[Literal["offer", "request"]] = Field(default_factory=list)
+    categories: list[Category] = Field(default_factory=list)
+    near: str | None = Field(
+        default=None,
+        pattern=r"^-?\d+(\.\d+)?,-?\d+(\.\d+)?$",
+        description="centre of the region: latitude,longitude",
+    )
+    radius_km: float | None = Field(default=None, gt=0, le=2000)
 
 
 class Unsubscribe(_Body):

@@ -11,6 +11,7 @@ from node.ap.actors import ActorDirectory
 from node.ap.handlers import send_answer
 from node.ap.outbox import Outbox, local_activity
 from node.clock import Clock, to_text
+from node.domain.subscriptions import SubscriptionFilter
 from node.domain.trust import TrustService
 from node.errors import Forbidden, NotFound, Unprocessable
 from node.storage import Store
@@ -73,8 +74,14 @@ class FollowService:
                     return href
         raise NotFound(f"{target} has no ActivityPub actor.", reason="actor-not-found")
 
-    async def follow(self, target: str, *, who: str = "system") -> Followee:
-        """Subscribe to a peer; it becomes trusted unless blocked or limited (audited)."""
+    async def follow(
+        self, target: str, *, who: str = "system", keep: SubscriptionFilter | None = None
+    ) -> Followee:
+        """Subscribe to a peer; it becomes trusted unless blocked or limited (audited).
+
+        ``keep`` limits what is stored from it; a backfill of its current open items
+        from its outbox starts at once (the backfill worker runs it page by page).
+        """
         actor_id = await self.resolve(target)
         if await self._trust.refusal(peer_host(actor_id)) is not None:
             raise Forbidden(
@@ -84,10 +91,14 @@ class FollowService:
         if actor.id == self._me.id:
             raise Unprocessable("A node cannot follow itself.", reason="follow-self")
         document = local_activity(self._me, "Follow", actor.id, to=[actor.id])
-        followee = Followee(actor.id, document["id"], "pending")
+        filters = (keep or SubscriptionFilter()).to_json()
+        followee = Followee(actor.id, document["id"], "pending", filters)
+        outbox = actor.document.get("outbox")
+        first_page = outbox if isinstance(outbox, str) and peer_host(outbox) == actor.host else None
         async with self._store.transaction() as repos:
             await self._trust.trust_on_subscribe(repos, actor.host, who)
             await repos.follows.add_following(followee, to_text(self._clock.now()))
+            await repos.backfills.start(actor.id, first_page, to_text(self._clock.now()))
             await self._outbox.publish(repos, document, inboxes=[actor.inbox], public=False)
             await self._trust.audit(repos, who, "follow.sent", actor.id)
         return followee

@@ -24,6 +24,7 @@ from node.ap.claim_handlers import (
 from node.ap.handlers_base import Context, Handler, Outcome, done, dropped
 from node.ap.outbox import Outbox, local_activity
 from node.ap.remote import ProposalError, parse_proposal
+from node.domain.subscriptions import SubscriptionFilter
 from node.storage import Repositories
 from node.storage.follows import Follower
 
@@ -152,6 +153,8 @@ async def on_create_or_update(ctx: Context) -> Outcome:
     following = followee is not None and followee.state == "accepted"
     if not following and not _addressed_to_us(ctx.activity, ctx.me):
         return dropped("not-followed")
+    if followee is not None and not SubscriptionFilter.from_json(followee.filters).keeps(item):
+        return dropped("outside-subscription")
     existing = await ctx.repos.remote_items.get(item.id)
     if existing is not None and existing.actor_id != ctx.row.actor_id:
         return dropped("update-not-owner")
@@ -213,6 +216,8 @@ async def on_announce(ctx: Context) -> Outcome:
         return dropped("object-origin-mismatch")
     if await ctx.trust.refusal(peer_host(origin)) is not None:
         return dropped("object-from-refused-peer")
+    if followee is not None and not SubscriptionFilter.from_json(followee.filters).keeps(item):
+        return dropped("outside-subscription")
     existing = await ctx.repos.remote_items.get(item.id)
     if existing is not None:
         return done("item-already-known")

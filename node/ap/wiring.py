@@ -18,6 +18,7 @@ from federation.keys import KeyRing, load_or_create_keys
 from federation.ratelimit import RateLimiter
 from federation.signing import RequestSigner
 from node.ap.actors import ActorDirectory, parse_actor
+from node.ap.backfill import BackfillWorker
 from node.ap.claims import ClaimService
 from node.ap.follows import FollowService
 from node.ap.inbox import InboxWorker
@@ -53,6 +54,7 @@ class Federation:
     moderation: ModerationService
     relay: RelayService
     claims: ClaimService
+    backfill: BackfillWorker
     inbox_wake: asyncio.Event
     delivery_wake: asyncio.Event
 
@@ -126,6 +128,9 @@ def build_federation(
         follows=FollowService(store, me, outbox, actors, fetcher, addresses, services.trust, clock),
         moderation=ModerationService(store, me, outbox, actors, services.trust, clock),
         relay=RelayService(store, me, outbox, services.trust),
+        backfill=BackfillWorker(
+            store, fetcher, ObjectVerifier(key_directory, fetcher), services.trust, clock
+        ),
         claims=ClaimService(store, me, outbox, actors, services.items, services.trust, clock),
         inbox_wake=inbox_wake,
         delivery_wake=delivery_wake,

@@ -11,7 +11,9 @@ from node.ap.routes import FEDERATION
 from node.ap.wiring import Federation
 from node.api.endpoints import Call, Endpoint
 from node.domain.blocklist import BlockEntry
+from node.domain.subscriptions import SubscriptionFilter
 from node.domain.trust import Level, Mode, normalise
+from node.errors import Unprocessable
 from node.storage.follows import on_host
 from node.storage.trust import PeerRow
 from schemas.admin import (
@@ -138,8 +140,15 @@ async def list_following(call: Call) -> FollowingList:
 
 
 async def subscribe(call: Call) -> FollowingOut:
-    followee = await _federation(call).follows.follow(call.body_as(Subscribe).target,
-                                                       who=_who(call))  # fmt: skip
+    body = call.body_as(Subscribe)
+    centre = tuple(float(x) for x in body.near.split(",")) if body.near else None
+    if (centre is None) != (body.radius_km is None):
+        raise Unprocessable("A region needs both near and radius_km.", reason="region-partial")
+    keep = SubscriptionFilter(
+        purposes=tuple(body.purposes), categories=tuple(c.value for c in body.categories),
+        centre=(centre[0], centre[1]) if centre else None, radius_km=body.radius_km,
+    )  # fmt: skip
+    followee = await _federation(call).follows.follow(body.target, who=_who(call), keep=keep)
     return FollowingOut(actor=followee.actor_id, state="pending")
 
 
