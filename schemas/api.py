@@ -385,3 +385,11 @@ class MatchList(BaseModel):
 class NotifyMatch(_Body):
     ours: str = Field(min_length=1, max_length=2000)
     theirs: str = Field(min_length=1, max_length=2000)
+
+
+class ReferIn(_Body):
+    target: str = Field(min_length=3, max_length=2000, description="group@host or an actor URL")
+
+
+class ReferOut(BaseModel):
+    activity_id: str

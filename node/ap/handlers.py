@@ -23,6 +23,7 @@ from node.ap.claim_handlers import (
 )
 from node.ap.handlers_base import Context, Handler, Outcome, done, dropped
 from node.ap.outbox import Outbox, local_activity
+from node.ap.referrals import on_referral
 from node.ap.remote import ProposalError, parse_proposal
 from node.domain.subscriptions import SubscriptionFilter
 from node.storage import Repositories
@@ -94,8 +95,11 @@ async def on_offer(ctx: Context) -> Outcome:
     """FEP-0837: an Offer of an Agreement is a claim on one of our items."""
     obj = ctx.activity.get("object")
     types = obj.get("type") if isinstance(obj, dict) else None
-    if isinstance(obj, dict) and "Agreement" in (types if isinstance(types, list) else [types]):
+    kinds = types if isinstance(types, list) else [types]
+    if isinstance(obj, dict) and "Agreement" in kinds:
         return await on_claim_offer(ctx, obj)
+    if isinstance(obj, dict) and "Proposal" in kinds:
+        return await on_referral(ctx, obj)
     return dropped("offer-unsupported")
 
 

@@ -94,6 +94,8 @@ def proposal(actor: LocalActor, item: Item) -> dict[str, Any]:
         document["cc"] = cc
     if item.close_reason is not None:
         document["closeReason"] = item.close_reason.value
+    if item.referred_from is not None:
+        document["referredFrom"] = item.referred_from
     if item.translations:
         document["nameMap"] = {item.language: item.title} | {
             lang: t.title for lang, t in item.translations.items()

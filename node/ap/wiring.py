@@ -26,6 +26,7 @@ from node.ap.moderation import ModerationService
 from node.ap.outbox import Outbox
 from node.ap.ports import StoreDeliveries, StoreInbox, StoreKeys, StoreSchemes
 from node.ap.provenance import ObjectVerifier
+from node.ap.referrals import ReferralService
 from node.ap.relay import RelayService
 from node.ap.software import SoftwareDirectory
 from node.services import Services
@@ -55,6 +56,7 @@ class Federation:
     relay: RelayService
     claims: ClaimService
     backfill: BackfillWorker
+    referrals: ReferralService
     inbox_wake: asyncio.Event
     delivery_wake: asyncio.Event
 
@@ -94,6 +96,7 @@ def build_federation(
         clock.now,
         rate_limiter=RateLimiter(settings.inbox_rate_per_minute / 60, settings.inbox_burst),
     )
+    follows = FollowService(store, me, outbox, actors, fetcher, addresses, services.trust, clock)
     return Federation(
         actor=me,
         instance=instance,
@@ -125,9 +128,12 @@ def build_federation(
             clock.now,
             user_agent=USER_AGENT,
         ),
-        follows=FollowService(store, me, outbox, actors, fetcher, addresses, services.trust, clock),
+        follows=follows,
         moderation=ModerationService(store, me, outbox, actors, services.trust, clock),
         relay=RelayService(store, me, outbox, services.trust),
+        referrals=ReferralService(
+            store, me, outbox, actors, follows.resolve, services.items, services.trust
+        ),
         backfill=BackfillWorker(
             store, fetcher, ObjectVerifier(key_directory, fetcher), services.trust, clock
         ),

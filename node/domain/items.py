@@ -78,6 +78,14 @@ class ItemService:
     # -- writes --------------------------------------------------------------
 
     async def create(self, purpose: Purpose, body: ItemCreate) -> Item:
+        async with self._store.transaction() as repos:
+            return await self.create_in(repos, purpose, body)
+
+    async def create_in(
+        self, repos: Repositories, purpose: Purpose, body: ItemCreate,
+        referred_from: str | None = None,
+    ) -> Item:  # fmt: skip
+        """Create inside the caller's transaction (a referral arriving in the inbox)."""
         now = self._clock.now()
         begins = body.begins_at or now
         ends = body.ends_at
@@ -108,13 +116,13 @@ class ItemService:
             status=Status.DRAFT if body.draft else Status.OPEN,
             created_at=now,
             updated_at=now,
+            referred_from=referred_from,
         )
         details = None
         if body.private is not None:
             details = PrivateDetails(contact=body.private.contact, notes=body.private.notes)
-        async with self._store.transaction() as repos:
-            await repos.items.insert(item, details)
-            await self._notify(repos, item, ItemChange.CREATED)
+        await repos.items.insert(item, details)
+        await self._notify(repos, item, ItemChange.CREATED)
         return item
 
     async def update(self, purpose: Purpose, item_id: str, body: ItemUpdate) -> Item:
@@ -143,6 +151,13 @@ class ItemService:
         return await self._move(
             purpose, item_id, status_after_close(reason), ItemChange.CLOSED, reason=reason
         )
+
+    async def close_in(
+        self, repos: Repositories, purpose: Purpose, item_id: str, reason: CloseReason
+    ) -> Item:
+        """Close inside the caller's transaction (a referral that also sends an Offer)."""
+        return await self._move_in(repos, purpose, item_id, status_after_close(reason),
+                                   ItemChange.CLOSED, reason=reason)  # fmt: skip
 
     async def renew(self, purpose: Purpose, item_id: str, ends_at: datetime | None) -> Item:
         now = self._clock.now()
@@ -225,16 +240,22 @@ class ItemService:
         *,
         reason: CloseReason | None = None,
     ) -> Item:
-        now = self._clock.now()
         async with self._store.transaction() as repos:
-            item = await self._load(repos, purpose, item_id)
-            check_transition(item.status, target)
-            moved = replace(item, status=target, updated_at=now, version=item.version + 1)
-            if reason is not None:
-                moved = replace(moved, close_reason=reason, closed_at=now)
-                await self._schedule_purge(repos, item_id=item_id, now=now)
-            await repos.items.replace(moved)
-            await self._notify(repos, moved, change)
+            return await self._move_in(repos, purpose, item_id, target, change, reason=reason)
+
+    async def _move_in(
+        self, repos: Repositories, purpose: Purpose, item_id: str, target: Status,
+        change: ItemChange, *, reason: CloseReason | None = None,
+    ) -> Item:  # fmt: skip
+        now = self._clock.now()
+        item = await self._load(repos, purpose, item_id)
+        check_transition(item.status, target)
+        moved = replace(item, status=target, updated_at=now, version=item.version + 1)
+        if reason is not None:
+            moved = replace(moved, close_reason=reason, closed_at=now)
+            await self._schedule_purge(repos, item_id=item_id, now=now)
+        await repos.items.replace(moved)
+        await self._notify(repos, moved, change)
         return moved
 
     async def _schedule_purge(self, repos: Repositories, *, item_id: str, now: datetime) -> None:

@@ -67,6 +67,7 @@ class Item:
     close_reason: CloseReason | None = None
     closed_at: datetime | None = None
     version: int = 1
+    referred_from: str | None = None
 
     @property
     def committed_quantity(self) -> float:

@@ -27,7 +27,7 @@ _COLUMNS = (
     "item_spec", "action", "unit", "quantity", "available_quantity", "minimum_quantity",
     "unit_based", "urgency", "location_precision", "latitude", "longitude", "radius_km",
     "area_name", "begins_at", "ends_at", "recurring", "visibility", "status", "close_reason",
-    "closed_at", "created_at", "updated_at", "version",
+    "closed_at", "created_at", "updated_at", "version", "referred_from",
 )  # fmt: skip
 _LIVE = (Status.OPEN.value, Status.PARTLY_COMMITTED.value)
 KM_PER_DEGREE = 111.32
@@ -71,6 +71,7 @@ def _to_row(item: Item) -> dict[str, object]:
         "created_at": to_text(item.created_at),
         "updated_at": to_text(item.updated_at),
         "version": item.version,
+        "referred_from": item.referred_from,
     }
 
 
@@ -115,6 +116,7 @@ def _from_row(row: Row) -> Item:
         created_at=from_text(row["created_at"]),
         updated_at=from_text(row["updated_at"]),
         version=row["version"],
+        referred_from=row["referred_from"],
     )
 
 
