@@ -176,6 +176,9 @@ class ItemOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    referred_from: str | None = Field(
+        default=None, description="the request another group passed on to us"
+    )
     private: PrivateOut | None = Field(
         default=None, description="Only shown to signed-in coordinators of this node."
     )

@@ -59,6 +59,7 @@ def item_out(item: Item, public_url: str, details: PrivateDetails | None = None)
         created_at=item.created_at,
         updated_at=item.updated_at,
         version=item.version,
+        referred_from=item.referred_from,
         private=PrivateOut(
             contact=details.contact, notes=details.notes, purge_after=details.purge_after
         )
