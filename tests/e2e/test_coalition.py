@@ -101,7 +101,7 @@ async def test_feed_matches_exports_expiry_and_referral(make_peer: PeerFactory) 
     doc = await coalition.call("GET", "/api/v1/openapi.json", role=None, expect=200)
     check = Checker(coalition, doc)
     feed = await check("GET", "/api/v1/feed", "/api/v1/feed?sort=urgency")
-    assert [e["title"] for e in feed["entries"]][0] == "Drinking water for the clinic"
+    assert next(e["title"] for e in feed["entries"]) == "Drinking water for the clinic"
     by_title = {e["title"]: e for e in feed["entries"]}
     assert by_title["Rice"]["origin"] == {"actor": f"{food.url}/actor",
                                           "name": "Eastside Food Bank", "local": False}  # fmt: skip
