@@ -73,6 +73,25 @@ def _id(value: Any) -> str | None:
     return value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
 
 
+AS_CONTEXTS = frozenset({
+    "https://www.w3.org/ns/activitystreams", "http://www.w3.org/ns/activitystreams",
+    "https://www.w3.org/ns/activitystreams.jsonld", "as",
+})  # fmt: skip
+
+
+def defines_activitystreams(context: Any) -> bool:
+    """Unknown context URLs are never fetched, so their terms stay undefined: the
+    document must bring ActivityStreams itself (absent @context means AS, as is usual)."""
+    if context is None:
+        return True
+    for entry in context if isinstance(context, list) else [context]:
+        if isinstance(entry, str) and entry.rstrip("#/") in AS_CONTEXTS:
+            return True
+        if isinstance(entry, dict) and str(entry.get("@vocab", "")).rstrip("#/") in AS_CONTEXTS:
+            return True
+    return False
+
+
 def parse_activity(body: bytes, limits: InboxLimits) -> dict[str, Any]:
     try:
         document = json.loads(body)
@@ -86,6 +105,12 @@ def parse_activity(body: bytes, limits: InboxLimits) -> dict[str, Any]:
         value = document.get(field)
         if isinstance(value, list) and len(value) > limits.max_recipients:
             raise InboxError(f"too many recipients in {field}", reason="too-many-recipients")
+    if not defines_activitystreams(document.get("@context")):
+        raise InboxError(
+            "the @context defines no ActivityStreams terms, and unknown contexts are not fetched",
+            reason="context-unresolvable",
+            status=422,
+        )
     if not isinstance(document.get("id"), str) or not isinstance(document.get("type"), str):
         raise InboxError("an activity needs a string id and type")
     if _id(document.get("actor")) is None:

@@ -35,6 +35,7 @@ from node.ap.wiring import Federation
 from node.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
 from node.services import SERVICES, actor_keys
 from node.version import SOFTWARE_NAME, VERSION
+from schemas.contexts import render_solidarity_context
 from schemas.vocab import Purpose, Status, Visibility
 
 FEDERATION = web.AppKey("federation", Federation)
@@ -232,8 +233,18 @@ async def federation_errors(request: web.Request, handler: Any) -> web.StreamRes
         return response
 
 
+async def get_context(request: web.Request) -> web.Response:
+    """Our full JSON-LD context, for documentation (documents carry it inline)."""
+    return web.Response(
+        text=render_solidarity_context(),
+        content_type="application/ld+json",
+        headers={"Access-Control-Allow-Origin": "*"},
+    )
+
+
 def setup_routes(app: web.Application) -> None:
     router = app.router
+    router.add_get("/context.jsonld", get_context)
     router.add_get("/.well-known/webfinger", get_webfinger)
     router.add_get("/.well-known/host-meta", get_host_meta)
     router.add_get("/.well-known/nodeinfo", get_nodeinfo_links)

@@ -127,3 +127,12 @@ async def test_unknown_activity_types_are_kept_and_marked(make_peer: PeerFactory
     assert list(outcomes.values()) == ["dropped:unsupported-type"]
     metrics = await (await target.client.get("/metrics")).text()
     assert "solidarity_inbox_accepted_total" in metrics
+
+
+async def test_the_full_context_is_served_for_documentation(make_peer: PeerFactory) -> None:
+    node = await make_peer("eastside")
+    response = await node.client.get("/context.jsonld")
+    assert response.content_type == "application/ld+json"
+    context = await response.json(content_type=None)
+    assert context["@context"]["sn"] == "https://w3id.org/solidarity-node/ns#"
+    assert context["@context"]["urgency"] == "sn:urgency"

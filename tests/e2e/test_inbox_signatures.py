@@ -174,3 +174,21 @@ async def test_oversized_and_malformed_bodies(pair: tuple[Peer, Peer]) -> None:
     not_json = b"{nope"
     assert (await _post(target, _sign(sender, f"{target.url}/inbox", not_json), not_json))[0] == 400
     assert target.dump() == before
+
+
+async def test_an_unknown_context_without_activitystreams_is_refused(
+    pair: tuple[Peer, Peer],
+) -> None:
+    sender, target = pair
+    strange = {**_activity(sender, id=f"{sender.url}/activities/ctx"),
+               "@context": "https://contexts.example/only-ours.jsonld"}  # fmt: skip
+    body = json.dumps(strange).encode()
+    before = target.dump()
+    status, problem = await _post(target, _sign(sender, f"{target.url}/inbox", body), body)
+    assert (status, problem["reason"]) == (422, "context-unresolvable")
+    assert target.dump() == before
+    mixed = {**strange, "@context": ["https://www.w3.org/ns/activitystreams",
+                                     "https://contexts.example/extra.jsonld"]}  # fmt: skip
+    body = json.dumps({**mixed, "id": f"{sender.url}/activities/ctx2"}).encode()
+    status, _ = await _post(target, _sign(sender, f"{target.url}/inbox", body), body)
+    assert status == 202, "extra unknown contexts are ignored, never fetched"
