@@ -108,6 +108,14 @@ class AccountService:
         token = await self.issue_token(account.role, account_id=account.id, label=label)
         return token, account.role
 
+    async def revoke(self, token: str) -> None:
+        """Revoke a token if it is live (signing out of the pages ends its session)."""
+        row = await self._store.reader.accounts.token_by_hash(hash_token(token))
+        if row is None:
+            return
+        async with self._store.transaction() as repos:
+            await repos.accounts.revoke_token(row.id, to_text(self._clock.now()))
+
     async def authenticate(self, token: str) -> Principal:
         row = await self._store.reader.accounts.token_by_hash(hash_token(token))
         if row is None:

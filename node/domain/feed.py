@@ -132,6 +132,11 @@ class FeedService:
             entries = [e for e in entries if e.distance_km is not None or query.radius_km is None]
         return flag_duplicates(self._sorted(entries, query.sort)[: query.limit])
 
+    async def shows(self, actor_id: str, relayed_by: str | None, opened_at: str | None) -> bool:
+        """Whether the feed would show a peer's item from ``actor_id`` (its page)."""
+        row = {"actor_id": actor_id, "relayed_by": relayed_by, "opened_at": opened_at}
+        return await self._visible(row, {})  # type: ignore[arg-type]
+
     async def public_offers(self) -> list[FeedEntry]:
         """Our own open public offers (the Atom feed anyone may read)."""
         rows = await self._store.reader.feed.local(

@@ -46,6 +46,10 @@ def migration_scripts() -> list[tuple[int, str]]:
     return sorted(scripts)
 
 
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer release; older code must not touch it."""
+
+
 class Database:
     """Owns the connections to one SQLite file."""
 
@@ -59,6 +63,10 @@ class Database:
         self._writer = await _connect(self.path, read_only=False)
         await self._migrate(self._writer)
         self._reader = await _connect(self.path, read_only=True)
+
+    async def applied_versions(self) -> list[int]:
+        async with self.reader.execute("SELECT version FROM schema_migrations") as cursor:
+            return sorted(row[0] for row in await cursor.fetchall())
 
     async def close(self) -> None:
         for conn in (self._reader, self._writer):
@@ -93,6 +101,12 @@ class Database:
         )
         async with conn.execute("SELECT version FROM schema_migrations") as cursor:
             applied = {row[0] for row in await cursor.fetchall()}
+        known = {version for version, _ in migration_scripts()}
+        if applied - known:
+            raise SchemaTooNew(
+                f"{self.path} has schema version {max(applied)}, newer than this software"
+                f" knows ({max(known)}): upgrade solidarity-node before opening it"
+            )
         for version, sql in migration_scripts():
             if version in applied:
                 continue

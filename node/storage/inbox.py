@@ -68,6 +68,12 @@ class InboxRepository:
             (when, outcome, row_id),
         )
 
+    async def states(self) -> dict[str, int]:
+        rows = await fetch_all(
+            self._conn, "SELECT state, COUNT(*) AS n FROM inbox_activities GROUP BY state"
+        )
+        return {row["state"]: row["n"] for row in rows}
+
     async def outcomes(self) -> dict[str, str]:
         """activity id → outcome, for tests and the admin view."""
         rows = await fetch_all(

@@ -117,6 +117,14 @@ class OutboxRepository:
             (now, host, f"%.{host}"),
         )
 
+    async def delivery_states_by_host(self) -> list[tuple[str, str, int]]:
+        rows = await fetch_all(
+            self._conn,
+            "SELECT host, state, COUNT(*) AS n FROM deliveries"
+            " WHERE state IN ('pending', 'failed') GROUP BY host, state ORDER BY host",
+        )
+        return [(row["host"], row["state"], row["n"]) for row in rows]
+
     async def delivery_states(self) -> dict[str, int]:
         rows = await fetch_all(
             self._conn, "SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state"

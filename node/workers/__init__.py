@@ -7,7 +7,6 @@ Tests call ``run_once()`` directly; the application runs each sweep every
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Protocol
@@ -62,11 +61,16 @@ class HoldSweep:
 
 
 async def run_periodically(
-    sweep: Sweep, interval: float, wake: asyncio.Event | None = None
+    sweep: Sweep,
+    interval: float,
+    wake: asyncio.Event | None = None,
+    *,
+    stop: asyncio.Event | None = None,
 ) -> None:
-    """Run ``sweep`` forever: again at once while it finds work, else after
+    """Run ``sweep`` until ``stop``: again at once while it finds work, else after
     ``interval`` or when ``wake`` is set. A failing round is logged and retried."""
-    while True:
+    stop = stop or asyncio.Event()
+    while not stop.is_set():
         handled = 0
         try:
             handled = await sweep.run_once()
@@ -76,9 +80,11 @@ async def run_periodically(
             log.exception("sweep=%s failed reason=sweep-error", sweep.name)
         if handled:
             continue
-        if wake is None:
-            await asyncio.sleep(interval)
-            continue
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), timeout=interval)
-        wake.clear()
+        waits = [asyncio.ensure_future(stop.wait())]
+        if wake is not None:
+            waits.append(asyncio.ensure_future(wake.wait()))
+        _, pending = await asyncio.wait(waits, timeout=interval, return_when="FIRST_COMPLETED")
+        for waiting in pending:
+            waiting.cancel()
+        if wake is not None:
+            wake.clear()

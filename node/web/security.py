@@ -1,0 +1,100 @@
+"""Security of the pages: session and CSRF cookies, response headers, login throttling.
+
+The session cookie holds a token issued by :class:`AccountService` at sign-in
+(stored hashed, revoked at sign-out); it is HttpOnly, SameSite=Lax, and Secure
+when the public URL is https. Every form carries a CSRF token: an HMAC keyed
+by the session token, or by a random pre-session cookie before sign-in, so a
+page on another site can neither read nor compute it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+
+from aiohttp import web
+from yarl import URL
+
+from federation.ratelimit import RateLimiter
+
+SESSION_COOKIE = "sn_session"
+PRESESSION_COOKIE = "sn_pre"
+CSRF_FIELD = "csrf"
+
+# No scripts at all; styles and images only from this node; forms post only here.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+# Sign-in attempts: a burst of 5, then one more every 3 minutes, per address and per name.
+LOGIN_BURST = 5
+LOGIN_RATE = 1 / 180
+
+
+def csrf_token(binding: str) -> str:
+    return hmac.new(binding.encode(), b"solidarity-node csrf", hashlib.sha256).hexdigest()
+
+
+def csrf_valid(binding: str | None, submitted: str | None) -> bool:
+    if not binding or not submitted:
+        return False
+    return hmac.compare_digest(csrf_token(binding), submitted)
+
+
+def new_presession() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def set_cookie(
+    response: web.StreamResponse, name: str, value: str, *, secure: bool,
+    max_age: int | None = None,
+) -> None:  # fmt: skip
+    response.set_cookie(
+        name, value, httponly=True, samesite="Lax", secure=secure, path="/", max_age=max_age
+    )
+
+
+def clear_cookie(response: web.StreamResponse, name: str) -> None:
+    response.del_cookie(name, path="/")
+
+
+def secure_cookies(public_url: str) -> bool:
+    return public_url.startswith("https://")
+
+
+def same_origin(request: web.Request, public_url: str) -> bool:
+    """A cross-site POST is refused even before its token is checked (when the browser
+    says where it comes from)."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    try:
+        return URL(origin).origin() == URL(public_url).origin()
+    except ValueError:
+        return False
+
+
+class LoginThrottle:
+    """Limits sign-in attempts per client address and per username."""
+
+    def __init__(self) -> None:
+        self._limiter = RateLimiter(LOGIN_RATE, LOGIN_BURST)
+
+    def wait(self, address: str, username: str, now: datetime) -> int | None:
+        """Spend an attempt; None when allowed, else the seconds until the next one."""
+        waits = [
+            self._limiter.take(f"address:{address}", now),
+            self._limiter.take(f"user:{username.casefold()}", now),
+        ]
+        blocked = [w for w in waits if w is not None]
+        return max(blocked) if blocked else None
