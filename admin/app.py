@@ -1,4 +1,4 @@
-"""The full application: the node, plus the admin pages as they land.
+"""The full application: the node, plus the admin pages (a sub-app at ``/admin``).
 
 node/ never imports admin/; the command line builds the application here.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from admin.web import mount_admin_pages
 from federation.fetch import guarded_session
 from node.ap.wiring import SessionFactory
 from node.app import create_app
@@ -21,6 +22,8 @@ def build_app(
     run_workers: bool = True,
     session_factory: SessionFactory = guarded_session,
 ) -> web.Application:
-    return create_app(
+    app = create_app(
         settings, clock=clock, run_workers=run_workers, session_factory=session_factory
     )
+    mount_admin_pages(app)
+    return app

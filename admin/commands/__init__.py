@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from admin.commands import audit, blocks, follows, keys, ops, peers, policy, setup
+from admin.commands import audit, blocks, demo, follows, keys, ops, peers, policy, setup
 
-MODULES = (setup, peers, policy, blocks, follows, keys, audit, ops)
+MODULES = (setup, demo, peers, policy, blocks, follows, keys, audit, ops)
 
 __all__ = ["MODULES"]
