@@ -173,6 +173,18 @@ async def get_following(request: web.Request) -> web.Response:
     return await _actor_list(request, "following")
 
 
+async def read_at_most(request: web.Request, limit: int) -> bytes:
+    """The whole body, or its first ``limit + 1`` bytes. A body arrives in pieces and one
+    ``read`` returns only what has arrived so far, so read until the end or the limit."""
+    body = bytearray()
+    while len(body) <= limit:
+        chunk = await request.content.read(limit + 1 - len(body))
+        if not chunk:
+            break
+        body.extend(chunk)
+    return bytes(body)
+
+
 async def post_inbox(request: web.Request) -> web.Response:
     federation, settings = request.app[FEDERATION], request.app[SERVICES].settings
     if request.content_type not in INBOX_TYPES:
@@ -180,7 +192,7 @@ async def post_inbox(request: web.Request) -> web.Response:
     limit = federation.receiver.limits.max_body
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"The body is over the limit of {limit} bytes.")
-    body = await request.content.read(limit + 1)
+    body = await read_at_most(request, limit)
     if len(body) > limit:
         raise PayloadTooLarge(f"The body is over the limit of {limit} bytes.")
     scheme = settings.public_url.split("://", 1)[0]
