@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     inbox_rate_per_minute: float = Field(default=600.0, gt=0)
     inbox_burst: int = Field(default=200, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
     smtp_host: str = ""
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_security: Literal["none", "starttls", "tls"] = "starttls"

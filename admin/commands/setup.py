@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import logging
 import os
 import sys
 
@@ -16,6 +15,7 @@ from admin.commands.common import Commands, add_command, add_group, existing
 from node.clock import SystemClock
 from node.datadir import create_token, initialise, is_initialised
 from node.domain.accounts import AccountService
+from node.logs import configure as configure_logging
 from node.settings import Settings, load_settings
 from node.storage import Store
 from schemas.vocab import Role
@@ -68,9 +68,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"Initialised a new node in {args.data}.")
         print(f"Admin token (shown once, keep it safe): {done.admin_token}")
     settings = load_settings(args.data, **flags)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     ready = f"Serving {settings.name!r} at {settings.public_url}"
     # run_app calls ``print`` once the listener is up: the line means "ready".
     web.run_app(

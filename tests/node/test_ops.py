@@ -115,3 +115,19 @@ def test_a_newer_schema_is_never_opened(tmp_path: Path, capsys: pytest.CaptureFi
         asyncio.run(Store(settings.database_path).open())
     assert main(["migrate", "--data", str(tmp_path / "d")]) == 1
     assert "newer than this software" in capsys.readouterr().err
+
+
+def test_json_logs_are_one_object_per_line() -> None:
+    import json
+    import logging
+
+    from node.logs import JsonFormatter
+
+    record = logging.LogRecord("solidarity.inbox", logging.INFO, __file__, 1,
+                               "inbox rejected status=%d reason=%s", (401, "signature-invalid"),
+                               None)  # fmt: skip
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["message"] == "inbox rejected status=401 reason=signature-invalid"
+    assert (entry["level"], entry["logger"]) == ("info", "solidarity.inbox")
