@@ -28,15 +28,13 @@ from federation.jsonld import (
     canonicalize_with_budget,
     strip_unknown_contexts,
 )
-from federation.proofs import contexts, eddsa_jcs
+from federation.proofs import eddsa_jcs
 from federation.proofs.integrity import (
     ASSERTION_METHOD,
     KeyResolver,
     VerifiedProof,
     _resolve,
-    _signature,
-    _string,
-    _timestamp,
+    proof_parts,
 )
 
 PROOF_TYPE = "DataIntegrityProof"
@@ -60,26 +58,9 @@ async def verify_rdfc_proof(
     document-malformed, key-unavailable, proof-invalid. Every local check,
     canonicalisation included, runs before ``resolve_key`` is awaited.
     """
-    proof = _select_proof(document.get("proof"))
-    options = {key: value for key, value in proof.items() if key != "proofValue"}
-    signature = _signature(proof.get("proofValue"))
-    method = _string(options, "verificationMethod")
-    purpose = _string(options, "proofPurpose")
-    if purpose != proof_purpose:
-        raise SignatureError(
-            f"proof purpose {purpose!r}, expected {proof_purpose!r}",
-            reason="proof-purpose-mismatch",
-        )
-    created = _timestamp(options, "created")
-    expires = _timestamp(options, "expires")
-    if now is not None and expires is not None and expires <= now:
-        raise SignatureError("proof has expired", reason="proof-expired")
-
-    unsecured = {key: value for key, value in document.items() if key != "proof"}
-    if "@context" in options and not contexts.matches(
-        unsecured.get("@context"), options["@context"]
-    ):
-        raise SignatureError("proof @context differs from the document's", reason="proof-invalid")
+    parts = proof_parts(document, proof_purpose, now, CRYPTOSUITE)
+    options, signature, method = parts.options, parts.signature, parts.method
+    created, unsecured = parts.created, parts.unsecured
     config = eddsa_jcs.proof_configuration(options, unsecured)
     _refuse_unknown_contexts(unsecured)
 
@@ -97,23 +78,6 @@ async def verify_rdfc_proof(
         controller=controller,
         created=created,
         cryptosuite=CRYPTOSUITE,
-    )
-
-
-def _select_proof(value: object) -> Mapping[str, Any]:
-    """The first ``eddsa-rdfc-2022`` DataIntegrityProof, from one proof or a list."""
-    if value is None or value == []:
-        raise SignatureError("document carries no proof", reason="proof-missing")
-    candidates: list[object] = value if isinstance(value, list) else [value]
-    proofs = [candidate for candidate in candidates if isinstance(candidate, dict)]
-    if len(proofs) != len(candidates):
-        raise SignatureError("proof is not an object", reason="proof-malformed")
-    for proof in proofs:
-        if proof.get("type") == PROOF_TYPE and proof.get("cryptosuite") == CRYPTOSUITE:
-            return proof
-    raise SignatureError(
-        f"none of {len(proofs)} proof(s) is a {PROOF_TYPE} using {CRYPTOSUITE}",
-        reason="cryptosuite-unsupported",
     )
 
 

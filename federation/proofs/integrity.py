@@ -82,21 +82,26 @@ def create_proof(
     return {**unsecured, "proof": proof}
 
 
-async def verify_proof(
-    document: Mapping[str, Any],
-    resolve_key: KeyResolver,
-    *,
-    proof_purpose: str = ASSERTION_METHOD,
-    now: datetime | None = None,
-) -> VerifiedProof:
-    """Verify the document's first ``eddsa-jcs-2022`` proof or raise ``SignatureError``.
+@dataclass(frozen=True)
+class ProofParts:
+    """What every cryptosuite checks alike before hashing: the proof's options, its
+    signature and key, and the document without its proof."""
 
-    Reasons: proof-missing, proof-malformed, cryptosuite-unsupported,
-    proof-purpose-mismatch, proof-expired (only when ``now`` is given),
-    document-malformed, key-unavailable, proof-invalid. Every local check runs
-    before ``resolve_key`` is awaited.
-    """
-    proof = _select_proof(document.get("proof"))
+    options: dict[str, Any]
+    signature: bytes
+    method: str
+    created: datetime | None
+    unsecured: dict[str, Any]
+
+
+def proof_parts(
+    document: Mapping[str, Any],
+    proof_purpose: str,
+    now: datetime | None,
+    cryptosuite: str = eddsa_jcs.CRYPTOSUITE,
+) -> ProofParts:
+    """The suite-independent checks: purpose, expiry, and the proof's @context."""
+    proof = _select_proof(document.get("proof"), cryptosuite)
     options = {key: value for key, value in proof.items() if key != "proofValue"}
     signature = _signature(proof.get("proofValue"))
     method = _string(options, "verificationMethod")
@@ -116,6 +121,26 @@ async def verify_proof(
         unsecured.get("@context"), options["@context"]
     ):
         raise SignatureError("proof @context differs from the document's", reason="proof-invalid")
+    return ProofParts(options, signature, method, created, unsecured)
+
+
+async def verify_proof(
+    document: Mapping[str, Any],
+    resolve_key: KeyResolver,
+    *,
+    proof_purpose: str = ASSERTION_METHOD,
+    now: datetime | None = None,
+) -> VerifiedProof:
+    """Verify the document's first ``eddsa-jcs-2022`` proof or raise ``SignatureError``.
+
+    Reasons: proof-missing, proof-malformed, cryptosuite-unsupported,
+    proof-purpose-mismatch, proof-expired (only when ``now`` is given),
+    document-malformed, key-unavailable, proof-invalid. Every local check runs
+    before ``resolve_key`` is awaited.
+    """
+    parts = proof_parts(document, proof_purpose, now)
+    options, signature, method = parts.options, parts.signature, parts.method
+    created, unsecured = parts.created, parts.unsecured
     try:
         data = eddsa_jcs.hash_data(eddsa_jcs.proof_configuration(options, unsecured), unsecured)
     except CanonicalizationError as exc:
@@ -132,8 +157,8 @@ async def verify_proof(
     )
 
 
-def _select_proof(value: object) -> Mapping[str, Any]:
-    """The first proof with a supported type and cryptosuite, from one proof or a list."""
+def _select_proof(value: object, cryptosuite: str = eddsa_jcs.CRYPTOSUITE) -> Mapping[str, Any]:
+    """The first DataIntegrityProof using ``cryptosuite``, from one proof or a list."""
     if value is None or value == []:
         raise SignatureError("document carries no proof", reason="proof-missing")
     candidates: list[object] = value if isinstance(value, list) else [value]
@@ -141,13 +166,10 @@ def _select_proof(value: object) -> Mapping[str, Any]:
     if len(proofs) != len(candidates):
         raise SignatureError("proof is not an object", reason="proof-malformed")
     for proof in proofs:
-        if (
-            proof.get("type") == eddsa_jcs.PROOF_TYPE
-            and proof.get("cryptosuite") == eddsa_jcs.CRYPTOSUITE
-        ):
+        if proof.get("type") == eddsa_jcs.PROOF_TYPE and proof.get("cryptosuite") == cryptosuite:
             return proof
     raise SignatureError(
-        f"none of {len(proofs)} proof(s) is a {eddsa_jcs.PROOF_TYPE} using {eddsa_jcs.CRYPTOSUITE}",
+        f"none of {len(proofs)} proof(s) is a {eddsa_jcs.PROOF_TYPE} using {cryptosuite}",
         reason="cryptosuite-unsupported",
     )
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import aiosqlite
 
 from node.storage.database import Row, fetch_all
-from node.storage.items import KM_PER_DEGREE, _fts_query
+from node.storage.items import _fts_query, box_clause
 
 
 @dataclass(frozen=True)
@@ -36,11 +35,7 @@ def _where(query: FeedFilter, params: dict[str, object]) -> list[str]:
                 marks.append(f":{column}{index}")
             where.append(f"{column} IN ({', '.join(marks)})")
     if query.near is not None and query.radius_km is not None:
-        lat, lon = query.near
-        dlat = query.radius_km / KM_PER_DEGREE
-        dlon = query.radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
-        where.append("latitude BETWEEN :lat0 AND :lat1 AND longitude BETWEEN :lon0 AND :lon1")
-        params.update(lat0=lat - dlat, lat1=lat + dlat, lon0=lon - dlon, lon1=lon + dlon)
+        where.append(box_clause(query.near, query.radius_km, params))
     if query.ends_before is not None:
         where.append("ends_at IS NOT NULL AND ends_at <= :ends_before")
         params["ends_before"] = query.ends_before

@@ -120,6 +120,15 @@ def _from_row(row: Row) -> Item:
     )
 
 
+def box_clause(near: tuple[float, float], radius_km: float, params: dict[str, object]) -> str:
+    """A latitude/longitude box around ``near`` (the exact distance is checked after)."""
+    lat, lon = near
+    dlat = radius_km / KM_PER_DEGREE
+    dlon = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    params.update(lat0=lat - dlat, lat1=lat + dlat, lon0=lon - dlon, lon1=lon + dlon)
+    return "latitude BETWEEN :lat0 AND :lat1 AND longitude BETWEEN :lon0 AND :lon1"
+
+
 def _fts_query(text: str) -> str:
     """Each word as a quoted prefix term, so user input is never FTS syntax."""
     words = [w.replace('"', '""') for w in text.split() if w.strip()]
@@ -189,11 +198,7 @@ class ItemRepository:
             where.append("seq IN (SELECT rowid FROM items_fts WHERE items_fts MATCH :text)")
             params["text"] = _fts_query(query.text)
         if query.near is not None and query.radius_km is not None:
-            lat, lon = query.near
-            dlat = query.radius_km / KM_PER_DEGREE
-            dlon = query.radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
-            where.append("latitude BETWEEN :lat0 AND :lat1 AND longitude BETWEEN :lon0 AND :lon1")
-            params.update(lat0=lat - dlat, lat1=lat + dlat, lon0=lon - dlon, lon1=lon + dlon)
+            where.append(box_clause(query.near, query.radius_km, params))
         if query.after_seq is not None:
             where.append("seq < :after")
             params["after"] = query.after_seq

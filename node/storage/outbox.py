@@ -19,6 +19,18 @@ class StoredActivity:
     body: str
 
 
+@dataclass(frozen=True)
+class HostDeliveries:
+    host: str
+    pending: int
+    retrying: int
+    failed: int
+    delivered: int
+    next_attempt_at: str | None
+    last_delivered_at: str | None
+    last_error: str | None
+
+
 class OutboxRepository:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -130,3 +142,20 @@ class OutboxRepository:
             self._conn, "SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state"
         )
         return {row["state"]: row["n"] for row in rows}
+
+    async def delivery_health_by_host(self) -> list[HostDeliveries]:
+        """Per peer host: deliveries waiting, retrying, failed and delivered, and the
+        latest error (the admin's delivery health page)."""
+        rows = await fetch_all(
+            self._conn,
+            "SELECT host, SUM(state = 'pending') AS pending,"
+            " SUM(state = 'pending' AND attempts > 0) AS retrying,"
+            " SUM(state = 'failed') AS failed, SUM(state = 'delivered') AS delivered,"
+            " MIN(CASE WHEN state = 'pending' THEN next_attempt_at END) AS next_attempt_at,"
+            " MAX(CASE WHEN state = 'delivered' THEN updated_at END) AS last_delivered_at,"
+            " (SELECT d2.last_error FROM deliveries d2 WHERE d2.host = d.host"
+            "  AND d2.last_error IS NOT NULL AND d2.last_error != ''"
+            "  ORDER BY d2.updated_at DESC, d2.id DESC LIMIT 1) AS last_error"
+            " FROM deliveries d GROUP BY host ORDER BY host",
+        )
+        return [HostDeliveries(**dict(row)) for row in rows]
