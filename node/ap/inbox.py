@@ -65,7 +65,11 @@ class InboxWorker:
         async with self._store.transaction() as repos:
             rows = await repos.inbox.claim_due(to_text(now), self._batch, to_text(now + LOCK_FOR))
         for row in rows:
-            await self._process(row)
+            try:
+                await self._process(row)
+            except Exception:  # one bad row must never stall the rows behind it
+                log.exception("inbox activity=%s failed reason=handler-error", row.activity_id)
+                await self._finish(row, Outcome("failed", "handler-error"))
         return len(rows)
 
     async def _process(self, row: QueuedActivity) -> None:

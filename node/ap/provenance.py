@@ -36,7 +36,15 @@ class ObjectVerifier:
         """Verify the proof of ``document`` against its attributed actor's key."""
         origin = _id_of(document.get("attributedTo")) or _id_of(document.get("actor"))
         object_id = _id_of(document.get("id"))
-        if origin is None or object_id is None or peer_host(origin) != peer_host(object_id):
+        try:
+            same = (
+                origin is not None
+                and object_id is not None
+                and (peer_host(origin) == peer_host(object_id))
+            )
+        except ValueError:  # not URLs at all
+            same = False
+        if not same:
             raise Dropped("object-origin-mismatch")
         proof = document.get("proof")
         suite = proof.get("cryptosuite") if isinstance(proof, dict) else None

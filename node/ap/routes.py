@@ -232,13 +232,16 @@ async def get_activity(request: web.Request) -> web.Response:
 
 @web.middleware
 async def federation_errors(request: web.Request, handler: Any) -> web.StreamResponse:
-    """FederationErrors become problem responses with their status and reason."""
-    from node.api.problems import problem_response
+    """FederationErrors become problem responses with their status and reason (logged,
+    like every other refusal, by the API's logger)."""
+    from node.api.problems import log, problem_response
 
     try:
         response: web.StreamResponse = await handler(request)
         return response
     except FederationError as error:
+        log.info("rejected %s %s status=%d reason=%s", request.method, request.path,
+                 error.status, error.reason)  # fmt: skip
         response = problem_response(error.status, "Refused", error.detail, error.reason)
         if isinstance(error, RateLimited):
             response.headers["Retry-After"] = str(error.retry_after)

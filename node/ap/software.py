@@ -45,7 +45,7 @@ class SoftwareDirectory:
                 software = info.get("software", {})
                 name = str(software.get("name", UNKNOWN))[:100].lower()
                 version = str(software.get("version", ""))[:50]
-        except (FederationError, AttributeError):
+        except (FederationError, AttributeError, ValueError):
             pass  # unknown software gets Notes, the safe default
         async with self._store.transaction() as repos:
             await repos.peers.save_software(host, name, version, to_text(self._clock.now()))

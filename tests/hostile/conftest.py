@@ -124,6 +124,17 @@ class Net:
                 return
         raise AssertionError("the node did not settle")
 
+    async def follow(self, actor: Actor) -> str:
+        """The node subscribes to ``actor``, who accepts; returns the Follow's id."""
+        followee = await self.target.federation.follows.follow(actor.id)
+        await self.settle()
+        accept = actor.activity("Accept", followee.follow_activity_id, f"accept-{self.clock.now()}")
+        status, problem = await self.send(actor, accept)
+        assert status == 202, problem
+        await self.settle()
+        assert (await self.outcomes())[accept["id"]] == "done:follow-accepted"
+        return followee.follow_activity_id
+
     async def outcomes(self) -> dict[str, str]:
         return await self.target.services.store.reader.inbox.outcomes()
 
