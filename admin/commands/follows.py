@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from rich.progress import BarColumn, Progress, TextColumn
+
 from admin.commands.common import (
     WHO,
     Commands,
@@ -18,8 +20,12 @@ from admin.commands.common import (
 )
 from admin.commands.output import add_row, say, show, table, whole
 from federation.hosts import peer_host
+from node.ap.backfill import MAX_PAGES
 from node.ap.wiring import Federation
+from node.domain.subscriptions import SubscriptionFilter
+from node.errors import Unprocessable
 from node.services import Services
+from schemas.vocab import Category
 
 
 def register(commands: Commands) -> None:
@@ -39,6 +45,26 @@ def register(commands: Commands) -> None:
         with_federation(subscribe),
     )
     follow.add_argument("target", help="fetched now over the network: the peer must be reachable")
+    follow.add_argument(
+        "--purpose",
+        action="append",
+        choices=["offer", "request"],
+        default=[],
+        help="keep only offers or requests (repeatable)",
+    )
+    follow.add_argument(
+        "--category",
+        action="append",
+        default=[],
+        help="keep only these categories (repeatable), e.g. food",
+    )
+    follow.add_argument("--near", help="centre of the region to keep: LAT,LON")
+    follow.add_argument("--radius-km", type=float, help="radius of the region, with --near")
+    follow.add_argument(
+        "--no-backfill",
+        action="store_true",
+        help="leave the catch-up on their open items to the server",
+    )
     add_command(commands, "following", "the peers we follow", with_services(following))
 
 
@@ -69,8 +95,22 @@ async def reject(services: Services, federation: Federation, args: argparse.Name
     return await _answer(federation, args, False)
 
 
+def _filter(args: argparse.Namespace) -> SubscriptionFilter:
+    unknown = [c for c in args.category if c not in Category._value2member_map_]
+    if unknown:
+        raise Unprocessable(f"Unknown categories: {', '.join(unknown)}.", reason="category-unknown")
+    centre = None
+    if args.near:
+        lat, _, lon = args.near.partition(",")
+        centre = (float(lat), float(lon))
+    if (centre is None) != (args.radius_km is None):
+        raise Unprocessable("A region needs both --near and --radius-km.", reason="region-partial")
+    return SubscriptionFilter(purposes=tuple(args.purpose), categories=tuple(args.category),
+                              centre=centre, radius_km=args.radius_km)  # fmt: skip
+
+
 async def subscribe(services: Services, federation: Federation, args: argparse.Namespace) -> int:
-    followee = await federation.follows.follow(args.target, who=WHO)
+    followee = await federation.follows.follow(args.target, who=WHO, keep=_filter(args))
     host = peer_host(followee.actor_id)
     level = await services.trust.level(host)
     say(
@@ -78,7 +118,30 @@ async def subscribe(services: Services, federation: Federation, args: argparse.N
         " it is pending until they accept.",
         f"{host} is {level}.",
     )
+    if not args.no_backfill:
+        await _backfill(services, federation, followee.actor_id)
     return 0
+
+
+async def _backfill(services: Services, federation: Federation, actor_id: str) -> None:
+    """Catch up on the peer's open items now, page by page, with a progress bar."""
+    columns = (TextColumn("{task.description}"), BarColumn(),
+               TextColumn("{task.fields[items]} items"))  # fmt: skip
+    with Progress(*columns) as progress:
+        task = progress.add_task("Catching up", total=MAX_PAGES, items=0)
+        stored = 0
+        while True:
+            stored += await federation.backfill.run_once()
+            state = await services.store.reader.backfills.get(actor_id)
+            if state is None or state.state != "pending":
+                progress.update(task, completed=MAX_PAGES, items=stored)
+                break
+            progress.update(task, completed=state.pages_done, items=stored)
+    finished = await services.store.reader.backfills.get(actor_id)
+    if finished is not None and finished.state == "failed":
+        say(f"Catching up stopped ({finished.last_error}); the server will not retry it.")
+    else:
+        say(f"Caught up: {stored} open items stored.")
 
 
 async def following(services: Services, args: argparse.Namespace) -> int:

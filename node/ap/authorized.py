@@ -71,7 +71,14 @@ async def require_reader(
     request: web.Request, services: Services, federation: Federation, visibility: Visibility
 ) -> None:
     """Raise unless the requester may see something with this visibility."""
-    who = await requester(request, services, federation)
+    try:
+        who = await requester(request, services, federation)
+    except SignatureError:
+        # A signature we cannot check (say, the signer's node is offline) on a public
+        # resource counts as no signature, unless the node requires signed fetches.
+        if visibility is not Visibility.PUBLIC or (await services.trust.policy()).secure:
+            raise
+        who = None
     host = who.host if who else None
     follower = host is not None and await services.store.reader.follows.has_follower_on(host)
     if await services.trust.may_read(host, visibility, follower=follower):

@@ -500,3 +500,35 @@ def test_follow_a_loopback_peer_and_list_following(
     assert sent == [("Follow", f"{actor}/inbox")]
     assert query(data, "SELECT level FROM peers WHERE host = ?", host) == [("trusted",)]
     assert ("cli", "follow.sent") in query(data, "SELECT who, action FROM audit_log")
+
+
+def test_follow_with_filters_catches_up_with_a_progress_bar(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    port = free_port()
+    peer = tmp_path / "pantry"
+    assert main(["init", "--data", str(peer), "--public-url", f"http://127.0.0.1:{port}",
+                 "--handle", "pantry", "--name", "Pantry"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["token", "create", "--data", str(peer), "--role", "coordinator"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    with serving(peer, port):
+        for title, category in (("Rice", "food"), ("Blankets", "household"), ("Tins", "food")):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/v1/offers", method="POST",
+                data=json.dumps({"title": title, "category": category}).encode(),
+                headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+            )  # fmt: skip
+            with urllib.request.urlopen(request, timeout=5):  # noqa: S310 (loopback)
+                pass
+        monkeypatch.setenv("SOLIDARITY_PRIVATE_ADDRESS_ALLOWLIST", f"127.0.0.1:{port}")
+        session = loopback_session(LoopbackOnlySockets())
+        code = main(["follow", f"pantry@127.0.0.1:{port}", "--data", str(data),
+                     "--category", "food"], session_factory=session)  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "Catching up" in out
+    assert "Caught up: 2 open items stored." in out
+    stored = {row[0] for row in query(data, "SELECT title FROM remote_items")}
+    assert stored == {"Rice", "Tins"}
