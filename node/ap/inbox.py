@@ -13,7 +13,8 @@ from typing import Any
 
 from federation.documents.actor import LocalActor
 from federation.errors import FederationError
-from node.ap.actors import ActorDirectory
+from federation.hosts import peer_host
+from node.ap.actors import ActorDirectory, _id_of
 from node.ap.handlers import HANDLERS, NEEDS_SENDER, is_actor_update
 from node.ap.handlers_base import Context, Outcome, dropped, parse_body
 from node.ap.outbox import Outbox
@@ -107,11 +108,36 @@ class InboxWorker:
                 await self._software.learn(row.actor_id)
         obj = activity.get("object")
         if row.type == "Announce":
+            await self._may_relay(row.actor_id, obj)
             return sender, await self._verifier.relayed(obj)
-        if row.type in ("Create", "Update") and isinstance(obj, dict) and "proof" in obj:
+        if (
+            row.type in ("Create", "Update")
+            and isinstance(obj, dict)
+            and "proof" in obj
+            # Anything else the handler drops: fetch no key on its behalf.
+            and _id_of(obj.get("attributedTo")) == row.actor_id
+        ):
             await self._verifier.check_proof(obj)
             return sender, obj
         return sender, None
+
+    async def _may_relay(self, relayer: str, obj: Any) -> None:
+        """Before fetching anything for a relay: it comes from a peer we follow (or a
+        partner), and the object's origin is not cut off (a block means nothing in)."""
+        followee = await self._store.reader.follows.following(relayer)
+        followed = followee is not None and followee.state == "accepted"
+        if not followed and await self._trust.level(peer_host(relayer)) != "partner":
+            raise Dropped("not-followed")
+        origins = [_id_of(obj)]
+        if isinstance(obj, dict):
+            origins.append(_id_of(obj.get("attributedTo")))
+        for origin in filter(None, origins):
+            try:
+                host = peer_host(origin)
+            except ValueError as error:
+                raise Dropped("object-origin-mismatch") from error
+            if await self._trust.refusal(host) is not None:
+                raise Dropped("object-from-refused-peer")
 
     async def _finish(self, row: QueuedActivity, outcome: Outcome) -> None:
         async with self._store.transaction() as repos:

@@ -46,7 +46,7 @@ async def _fetched_object_attributed_to_a_non_url(net: Net) -> dict[str, Any]:
     [
         (_nodeinfo_data_url, "done:follow-accepted"),
         (_announce_attributed_to_a_non_url, "dropped:object-origin-mismatch"),
-        (_create_attributed_to_a_non_url, "dropped:object-origin-mismatch"),
+        (_create_attributed_to_a_non_url, "dropped:object-not-attributed-to-actor"),
         # No specific check catches this one: the worker's per-row guard records it.
         (_fetched_object_attributed_to_a_non_url, "failed:handler-error"),
     ],
