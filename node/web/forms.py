@@ -39,8 +39,9 @@ MESSAGES = {
     "begins_on": N_("Enter a valid start date."),
     "ends_on": N_("The end date must be after the start date and in the future."),
     "visibility": N_("Choose who may see this."),
-    "location": N_("Choose an area, or give both latitude (−90 to 90) and longitude "
-                   "(−180 to 180)."),
+    "location": N_(
+        "Choose an area, or give both latitude (−90 to 90) and longitude (−180 to 180)."
+    ),
     "contact": N_("Keep contact details under 500 characters."),
     "notes": N_("Keep notes under 5,000 characters."),
 }
@@ -57,6 +58,12 @@ _FIELD_OF = {
 class ItemForm:
     values: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
+
+    def ordered_errors(self) -> list[tuple[str, str]]:
+        """The messages in the order the fields appear on the form."""
+        order = {name: index for index, name in enumerate(FIELDS)}
+        order["location"] = order["location_mode"]
+        return sorted(self.errors.items(), key=lambda pair: order.get(pair[0], len(order)))
 
     def fail(self, name: str) -> None:
         self.errors.setdefault(name, MESSAGES.get(name, N_("Check this field.")))

@@ -9,6 +9,7 @@ falls back to the English text of the message.
 from __future__ import annotations
 
 import gettext
+import itertools
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -17,7 +18,7 @@ DEFAULT_LANGUAGE = "en"
 LANG_COOKIE = "sn_lang"
 
 
-def N_(message: str) -> str:  # noqa: N802 (the conventional gettext_noop marker)
+def N_(message: str) -> str:
     """Mark a string for extraction; it is translated where it is shown."""
     return message
 
@@ -63,7 +64,7 @@ class Catalogs:
     def get(self, language: str) -> gettext.NullTranslations:
         if language not in self._cache:
             chain = [load_catalog(package, language) for package in self.packages]
-            for first, second in zip(chain, chain[1:], strict=False):
+            for first, second in itertools.pairwise(chain):
                 first.add_fallback(second)
             self._cache[language] = chain[0]
         return self._cache[language]

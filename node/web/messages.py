@@ -30,8 +30,9 @@ NOTICES = {
 
 ERRORS = {
     "bad-credentials": N_("Unknown username or wrong password."),
-    "csrf-invalid": N_("This form expired or came from another site. Go back, reload the page "
-                       "and try again."),
+    "csrf-invalid": N_(
+        "This form expired or came from another site. Go back, reload the page and try again."
+    ),
     "role-insufficient": N_("Only an admin can open this page."),
     "item-not-found": N_("That item is not here, or you may not see it."),
     "item-not-editable": N_("This item can no longer be edited."),

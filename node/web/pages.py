@@ -89,7 +89,9 @@ class Page:
 
     def redirect(self, location: str, notice: str | None = None) -> web.Response:
         if notice:
-            location += ("&" if "?" in location else "?") + f"done={quote(notice)}"
+            path, hash_, fragment = location.partition("#")
+            path += ("&" if "?" in path else "?") + f"done={quote(notice)}"
+            location = path + hash_ + fragment
         return web.Response(status=303, headers={"Location": location})
 
 
@@ -118,8 +120,8 @@ async def open_page(request: web.Request) -> Page:
     principal = await _principal(services, session)
     lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("Accept-Language"))
     cookies: dict[str, str] = {}
-    binding = session if principal is not None and session else request.cookies.get(
-        PRESESSION_COOKIE, ""
+    binding = (
+        session if principal is not None and session else request.cookies.get(PRESESSION_COOKIE, "")
     )
     if not binding:
         binding = cookies[PRESESSION_COOKIE] = new_presession()

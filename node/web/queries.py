@@ -79,7 +79,9 @@ def our_item_url(services: Services, item: Item) -> str:
 async def our_item(services: Services, purpose: Purpose, item_id: str) -> OurItem:
     item = await services.items.get(purpose, item_id, signed_in=True)
     details = await services.items.private_details(item.id)
-    claims = [c for c in await services.store.reader.claims.find("incoming") if c.item_id == item.id]
+    claims = [
+        c for c in await services.store.reader.claims.find("incoming") if c.item_id == item.id
+    ]
     url = our_item_url(services, item)
     try:
         matches = await services.suggestions.for_item(url)

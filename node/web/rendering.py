@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, pa
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from node.clock import from_text
 from node.web.i18n import Catalogs
 from node.web.labels import ALL
 
@@ -54,9 +55,14 @@ def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
 
 
 @pass_context
-def _when(context: Context, moment: datetime | None, fmt: str = "medium") -> str:
-    if moment is None:
+def _when(context: Context, moment: datetime | str | None, fmt: str = "medium") -> str:
+    if not moment:
         return ""
+    if isinstance(moment, str):
+        try:
+            moment = from_text(moment)
+        except ValueError:
+            return str(moment)
     return format_datetime(moment, format=fmt, tzinfo=moment.tzinfo, locale=context["lang"])
 
 
