@@ -30,6 +30,7 @@ from node.storage import Repositories, Store
 from node.storage.claims import Claim
 
 LIVE_CLAIMS = frozenset({"pending", "tentative", "accepted"})
+LIVE_ITEM = frozenset({"open", "partly-committed"})  # a peer's item that still takes claims
 HOLDING = frozenset({"tentative", "accepted"})  # states that hold quantity on the item
 
 
@@ -76,7 +77,7 @@ class ClaimService:
     async def claim(self, item_id: str, quantity: float, *, note: str = "", who: str) -> Claim:
         """Claim part of a peer's offer (or offer to meet its request)."""
         item = await self._store.reader.remote_items.get(item_id)
-        if item is None or item.deleted_at is not None or item.status != "open":
+        if item is None or item.deleted_at is not None or item.status not in LIVE_ITEM:
             raise NotFound(f"No open item {item_id} from a peer here.", reason="item-not-found")
         if not item.intent_id or not item.unit:
             raise Unprocessable("That item has no quantity to claim.", reason="item-not-claimable")

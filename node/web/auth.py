@@ -8,7 +8,7 @@ from node.errors import NodeError
 from node.web.i18n import LANG_COOKIE, LANGUAGES
 from node.web.messages import error_message
 from node.web.pages import Page, local_path, page_handler
-from node.web.security import SESSION_COOKIE, LoginThrottle
+from node.web.security import SESSION_COOKIE, LoginThrottle, node_cookie
 
 THROTTLE = web.AppKey("web_login_throttle", LoginThrottle)
 
@@ -45,7 +45,8 @@ async def sign_in(page: Page) -> web.StreamResponse:
 
 @page_handler()
 async def sign_out(page: Page) -> web.StreamResponse:
-    await page.services.accounts.revoke(page.request.cookies.get(SESSION_COOKIE, ""))
+    cookie = node_cookie(SESSION_COOKIE, page.services.settings.public_url)
+    await page.services.accounts.revoke(page.request.cookies.get(cookie, ""))
     page.cookies_to_set[SESSION_COOKIE] = ""
     return page.redirect("/sign-in", "signed-out")
 

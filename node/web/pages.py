@@ -31,6 +31,7 @@ from node.web.security import (
     csrf_token,
     csrf_valid,
     new_presession,
+    node_cookie,
     same_origin,
     secure_cookies,
     set_cookie,
@@ -116,12 +117,15 @@ async def _principal(services: Services, token: str | None) -> Principal | None:
 
 async def open_page(request: web.Request) -> Page:
     services = request.config_dict[SERVICES]
-    session = request.cookies.get(SESSION_COOKIE)
+    url = services.settings.public_url
+    session = request.cookies.get(node_cookie(SESSION_COOKIE, url))
     principal = await _principal(services, session)
     lang = negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("Accept-Language"))
     cookies: dict[str, str] = {}
     binding = (
-        session if principal is not None and session else request.cookies.get(PRESESSION_COOKIE, "")
+        session
+        if principal is not None and session
+        else request.cookies.get(node_cookie(PRESESSION_COOKIE, url), "")
     )
     if not binding:
         binding = cookies[PRESESSION_COOKIE] = new_presession()
@@ -132,10 +136,12 @@ async def open_page(request: web.Request) -> Page:
 
 def finish(page: Page, response: web.StreamResponse) -> web.StreamResponse:
     secure = secure_cookies(page.services.settings.public_url)
-    for name, value in page.cookies_to_set.items():
+    url = page.services.settings.public_url
+    for base, value in page.cookies_to_set.items():
+        name = base if base == LANG_COOKIE else node_cookie(base, url)
         if value:
             set_cookie(response, name, value, secure=secure,
-                       max_age=365 * 86400 if name == LANG_COOKIE else None)  # fmt: skip
+                       max_age=365 * 86400 if base == LANG_COOKIE else None)  # fmt: skip
         else:
             clear_cookie(response, name)
     for name, value in SECURITY_HEADERS.items():

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from yarl import URL
@@ -53,6 +54,13 @@ def csrf_valid(binding: str | None, submitted: str | None) -> bool:
 
 def new_presession() -> str:
     return secrets.token_urlsafe(24)
+
+
+def node_cookie(base: str, public_url: str) -> str:
+    """Cookies ignore ports, so nodes sharing a host name (the demo's three on
+    127.0.0.1) name theirs apart: ``sn_session_8702``."""
+    port = urlsplit(public_url).port
+    return base if port is None else f"{base}_{port}"
 
 
 def set_cookie(

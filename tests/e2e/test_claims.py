@@ -157,3 +157,21 @@ async def test_only_the_origin_answers_and_untrusted_peers_cannot_claim(
     await settle(food, clinic, stranger)
     refused = await stranger.call("GET", f"/api/v1/claims/{stranger_claim['id']}")
     assert (refused["state"], refused["reason"]) == ("rejected", "claimant-not-trusted")
+
+
+async def test_a_partly_committed_item_still_takes_claims(make_peer: PeerFactory) -> None:
+    food, clinic = await _pair(make_peer)
+    offer = await food.offer(title="Rice", quantity={"amount": 10, "unit": "kilogram"})
+    await settle(food, clinic)
+    first = await clinic.call(
+        "POST", "/api/v1/claims", {"item": offer["url"], "quantity": 4}, expect=201
+    )
+    await settle(food, clinic)
+    (incoming,) = (await food.call("GET", "/api/v1/claims"))["claims"]
+    await food.call("POST", f"/api/v1/claims/{incoming['id']}/accept", {}, expect=200)
+    await settle(food, clinic)
+    assert (await _remote(clinic, offer["url"])).status == "partly-committed"
+    second = await clinic.call(
+        "POST", "/api/v1/claims", {"item": offer["url"], "quantity": 6}, expect=201
+    )
+    assert second["id"] != first["id"]
