@@ -32,7 +32,7 @@ from node.services import SERVICES
 from node.settings import load_settings
 from schemas.vocab import Role
 from tests.conftest import START, Node
-from tests.hostile.harness import Actor, HostileServer, sign
+from tests.hostile.harness import Actor, HostileServer, shared_keys, sign
 
 # Names the hostile server answers for (all resolve to 127.0.0.1 on its port).
 HOSTS = ("hostile.test", "victim.test", "blocked.test", "evil.test", "sub.evil.test",
@@ -194,8 +194,14 @@ NetFactory = Callable[..., Any]
 
 
 @pytest.fixture
-async def make_net(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator[NetFactory]:
+async def make_net(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[NetFactory]:
     caplog.set_level(logging.INFO, logger="solidarity")
+    # The node's own keys (actor, instance) from a per-session pool of keys no attacker
+    # holds: RSA generation is most of a node's start-up.
+    pool = iter([shared_keys(100), shared_keys(101)])
+    monkeypatch.setattr("node.datadir.generate_keys", lambda: next(pool))
     target_port, hostile_port, dead_port = free_ports(3)
     allowed = [f"127.0.0.1:{port}" for port in (target_port, hostile_port, dead_port)]
     allowed += [f"{name}:{hostile_port}" for name in HOSTS]

@@ -63,9 +63,10 @@ async def _hostile_item(net: Net) -> tuple[Actor, dict[str, Any]]:
 
 
 async def _page(net: Net, path: str) -> str:
-    response = await net.target.client.get(
-        path, cookies={"sn_session": net.target.coordinator_token}
-    )
+    from node.web.security import SESSION_COOKIE, node_cookie
+
+    cookie = node_cookie(SESSION_COOKIE, net.target.url)
+    response = await net.target.client.get(path, cookies={cookie: net.target.coordinator_token})
     assert response.status == 200, path
     return await response.text()
 
