@@ -21,6 +21,8 @@ from node.storage.feed import FeedRepository
 from node.storage.follows import FollowRepository
 from node.storage.inbox import InboxRepository
 from node.storage.items import ItemRepository
+from node.storage.notice_sources import NoticeSourceRepository
+from node.storage.notifications import NotificationRepository
 from node.storage.outbox import OutboxRepository
 from node.storage.peers import PeerRepository
 from node.storage.remote_items import RemoteItemRepository
@@ -42,6 +44,8 @@ class Repositories:
         self.claims = ClaimRepository(conn)
         self.feed = FeedRepository(conn)
         self.backfills = BackfillRepository(conn)
+        self.notifications = NotificationRepository(conn)
+        self.notice_sources = NoticeSourceRepository(conn)
 
 
 class Store:
