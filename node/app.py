@@ -19,6 +19,7 @@ from node.ap.wiring import SessionFactory, build_federation
 from node.api import setup_api
 from node.api.problems import problem_middleware
 from node.clock import Clock, SystemClock
+from node.notifications.sweeps import notification_sweeps
 from node.ops import DataDirLock, NodeMetrics, render
 from node.services import SERVICES, build_services
 from node.settings import Settings
@@ -69,6 +70,10 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
         run_periodically(federation.delivery_worker, quick, federation.delivery_wake, stop=stop),
         run_periodically(federation.backfill, quick, stop=stop),
     ]
+    notices = notification_sweeps(app[SERVICES], federation.session, federation.addresses)
+    every = app[SERVICES].settings.notify_interval_seconds
+    loops += [run_periodically(notices.scanner, every, stop=stop),
+              run_periodically(notices.sender, every, notices.wake, stop=stop)]  # fmt: skip
     tasks = [asyncio.create_task(loop) for loop in loops]
     app[WORKER_TASKS] = tasks
     yield

@@ -17,6 +17,7 @@ from node.domain.feed import FeedService
 from node.domain.items import ItemService
 from node.domain.suggestions import SuggestionService
 from node.domain.trust import TrustService
+from node.notifications.service import NotificationService
 from node.settings import Settings
 from node.storage import Store
 
@@ -35,6 +36,7 @@ class Services:
     blocks: BlockService
     feed: FeedService
     suggestions: SuggestionService
+    notifications: NotificationService
 
 
 SERVICES = web.AppKey("services", Services)
@@ -80,4 +82,5 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         blocks=BlockService(store, trust),
         feed=feed,
         suggestions=SuggestionService(store, feed, clock),
+        notifications=NotificationService(store, settings, clock),
     )

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     smtp_username: str = ""
     smtp_password: SecretStr = SecretStr("")
     mail_from: str = ""
+    notify_interval_seconds: float = Field(default=15.0, gt=0)
+    notify_match_threshold: float = Field(default=0.6, ge=0, le=1)
+    notify_digest_hour: int = Field(default=7, ge=0, le=23)
 
     @model_validator(mode="after")
     def _derive_public_url(self) -> Settings:

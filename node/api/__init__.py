@@ -11,6 +11,7 @@ from node.api.feed import feed_endpoints, setup_exports
 from node.api.items import item_endpoints
 from node.api.matches import match_endpoints
 from node.api.meta import meta_endpoints
+from node.api.notifications import notification_endpoints, setup_unsubscribe
 from node.api.openapi import openapi_document
 from node.api.relays import relay_endpoints
 from node.services import SERVICES
@@ -27,6 +28,7 @@ def api_endpoints() -> list[Endpoint]:
         + relay_endpoints()
         + claim_endpoints()
         + admin_endpoints()
+        + notification_endpoints()
     )
 
 
@@ -40,3 +42,4 @@ def setup_api(app: web.Application) -> None:
     app[OPENAPI_DOC] = openapi_document(endpoints, app[SERVICES].settings.public_url)
     app.router.add_get("/api/v1/openapi.json", serve_openapi)
     setup_exports(app)
+    setup_unsubscribe(app)

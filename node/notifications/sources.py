@@ -1,0 +1,163 @@
+"""Events derived from the database: what happened since the scanner last looked,
+and what is true now (items about to end, requests waiting, peers failing).
+
+Every event carries only what a recipient may see in the node: titles, quantities,
+the other group's name, links. Contact details go in ``private`` and travel only
+to webhook endpoints an admin opted in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from federation.hosts import peer_host
+from node.clock import to_text
+from node.domain.suggestions import SuggestionService
+from node.notifications.events import Event, Kind
+from node.storage import Repositories
+from node.storage.claims import Claim
+from node.storage.notice_sources import ItemBrief
+from schemas.vocab import Urgency
+
+URGENT = frozenset({Urgency.WITHIN_1_2_DAYS.value, Urgency.WITHIN_3_5_DAYS.value})
+EXPIRING_WITHIN = timedelta(hours=24)
+FAILING_FOR = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Links:
+    public_url: str
+
+    def item(self, purpose: str, item_id: str) -> str:
+        return f"{self.public_url}/items/{purpose}s/{item_id}"
+
+    def peer_item(self, iri: str) -> str:
+        return f"{self.public_url}/feed/item?id={quote(iri, safe='')}"
+
+    def admin(self, page: str) -> str:
+        return f"{self.public_url}/admin/{page}"
+
+    def renew(self, purpose: str, item_id: str) -> dict[str, str]:
+        return {"method": "POST", "url": f"{self.public_url}/api/v1/{purpose}s/{item_id}/renew"}
+
+
+def _host(actor: str) -> str:
+    try:
+        return peer_host(actor)
+    except ValueError:
+        return actor
+
+
+def item_data(item: ItemBrief, links: Links) -> dict[str, Any]:
+    return {"id": item.id, "purpose": item.purpose, "title": item.title,
+            "urgency": item.urgency, "ends_at": item.ends_at,
+            "link": links.item(item.purpose, item.id)}  # fmt: skip
+
+
+async def _group(repos: Repositories, actors: list[str]) -> dict[str, dict[str, str]]:
+    names = await repos.notice_sources.actor_names(actors)
+    return {a: {"actor": a, "name": names.get(a) or _host(a)} for a in actors}
+
+
+async def claims_received(repos: Repositories, since: str, links: Links) -> list[Event]:
+    claims = await repos.notice_sources.claims_received_since(since)
+    items = await repos.notice_sources.items([c.item_id for c in claims])
+    groups = await _group(repos, sorted({c.counterparty for c in claims}))
+    events = []
+    for claim in claims:
+        item = items.get(claim.item_id)
+        if item is None:
+            continue
+        data = {"claim": claim.id, "item": item_data(item, links), "quantity": claim.quantity,
+                "unit": claim.unit, "group": groups[claim.counterparty],
+                "link": links.item(item.purpose, item.id)}  # fmt: skip
+        private = {"claim_note": claim.note,
+                   "item_contact": await repos.notice_sources.item_contact(item.id)}  # fmt: skip
+        events.append(Event(f"claim.received:{claim.id}", Kind.CLAIM_RECEIVED, data, private))
+    return events
+
+
+async def claims_answered(repos: Repositories, since: str, links: Links) -> list[Event]:
+    claims: list[Claim] = await repos.notice_sources.claims_answered_since(since)
+    items = await repos.notice_sources.peer_items([c.item_id for c in claims])
+    groups = await _group(repos, sorted({c.counterparty for c in claims}))
+    events = []
+    for claim in claims:
+        peer_item = items.get(claim.item_id)
+        title = peer_item.title if peer_item else claim.item_id
+        data = {"claim": claim.id, "answer": claim.state, "quantity": claim.quantity,
+                "unit": claim.unit, "group": groups[claim.counterparty],
+                "item": {"id": claim.item_id, "title": title,
+                         "link": links.peer_item(claim.item_id)},
+                "reason": claim.reason, "hold_until": claim.hold_until,
+                "link": links.peer_item(claim.item_id)}  # fmt: skip
+        key = f"claim.answered:{claim.id}:{claim.state}"
+        events.append(Event(key, Kind.CLAIM_ANSWERED, data))
+    return events
+
+
+async def items_expiring(repos: Repositories, now: datetime, links: Links) -> list[Event]:
+    items = await repos.notice_sources.items_ending_between(
+        to_text(now), to_text(now + EXPIRING_WITHIN)
+    )
+    events = []
+    for item in items:
+        data = {"item": item_data(item, links), "link": links.item(item.purpose, item.id),
+                "renew": links.renew(item.purpose, item.id)}  # fmt: skip
+        private = {"item_contact": await repos.notice_sources.item_contact(item.id)}
+        key = f"item.expiring:{item.id}:{item.ends_at}"
+        events.append(Event(key, Kind.ITEM_EXPIRING, data, private))
+    return events
+
+
+async def matches(suggestions: SuggestionService, threshold: float, links: Links) -> list[Event]:
+    """Strong matches for our open urgent items (the feed shows both sides already)."""
+    events = []
+    for found in await suggestions.for_our_items():
+        ours, theirs = found.ours, found.theirs
+        if not ours.local or ours.urgency not in URGENT or found.match.score < threshold:
+            continue
+        item_id = ours.id.rsplit("/", 1)[-1]
+        data = {
+            "ours": {"id": item_id, "purpose": ours.purpose, "title": ours.title,
+                     "urgency": ours.urgency, "link": links.item(ours.purpose, item_id)},
+            "theirs": {"id": theirs.id, "purpose": theirs.purpose, "title": theirs.title,
+                       "link": links.peer_item(theirs.id)},
+            "group": {"actor": theirs.origin_actor, "name": theirs.origin_name},
+            "score": round(found.match.score, 4),
+            "link": links.item(ours.purpose, item_id),
+        }  # fmt: skip
+        events.append(Event(f"match.suggested:{item_id}:{theirs.id}", Kind.MATCH_SUGGESTED, data))
+    return events
+
+
+async def follow_requests(repos: Repositories, links: Links) -> list[Event]:
+    return [
+        Event(f"follow.requested:{r.follow_activity_id}", Kind.FOLLOW_REQUESTED,
+              {"actor": r.actor_id, "host": _host(r.actor_id), "requested_at": r.created_at,
+               "link": links.admin("follow-requests")})
+        for r in await repos.notice_sources.follow_requests()
+    ]  # fmt: skip
+
+
+async def keys_changed(repos: Repositories, since: str, links: Links) -> list[Event]:
+    return [
+        Event(f"key.changed:{entry.id}", Kind.KEY_CHANGED,
+              {"actor": entry.subject, "host": _host(entry.subject), "at": entry.at,
+               "key_id": str(entry.detail.get("key_id", "")),
+               "fingerprint": str(entry.detail.get("fingerprint", "")),
+               "link": links.admin("audit")})
+        for entry in await repos.notice_sources.audit_since("key.changed", since)
+    ]  # fmt: skip
+
+
+async def deliveries_failing(repos: Repositories, now: datetime, links: Links) -> list[Event]:
+    return [
+        Event(f"delivery.failing:{h.host}:{h.failing_since}", Kind.DELIVERY_FAILING,
+              {"host": h.host, "failing_since": h.failing_since, "undelivered": h.undelivered,
+               "last_error": h.last_error, "link": links.admin("deliveries")})
+        for h in await repos.notice_sources.failing_hosts(to_text(now - FAILING_FOR))
+    ]  # fmt: skip

@@ -1,0 +1,43 @@
+"""Builds the scanner and the sender for an application (and for tests that step them)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import aiohttp
+
+from federation.fetch import AddressPolicy
+from node.domain.suggestions import SuggestionService
+from node.notifications.mail import SmtpMailer
+from node.notifications.scanner import NotificationScanner
+from node.notifications.sender import NotificationSender
+from node.notifications.webhooks import WebhookPoster
+from node.services import Services
+from node.version import SOFTWARE_NAME, VERSION
+
+
+@dataclass(frozen=True)
+class NotificationSweeps:
+    scanner: NotificationScanner
+    sender: NotificationSender
+    wake: asyncio.Event  # set by the scanner when it stored new rows
+    suggestions: SuggestionService
+
+
+def notification_sweeps(
+    services: Services, session: aiohttp.ClientSession, addresses: AddressPolicy
+) -> NotificationSweeps:
+    """``session`` is the node's SSRF-guarded HTTP client and ``addresses`` its policy,
+    so webhook calls obey the same rules as federation."""
+    wake = asyncio.Event()
+    # Their own matching index: refreshing it on the sweeps' schedule must not make
+    # the API's suggestions staler (each index is rebuilt at most every few seconds).
+    suggestions = SuggestionService(services.store, services.feed, services.clock)
+    scanner = NotificationScanner(services.store, services.notifications, suggestions,
+                                  services.settings, services.clock, wake)  # fmt: skip
+    poster = WebhookPoster(session, addresses, user_agent=f"{SOFTWARE_NAME}/{VERSION}")
+    sender = NotificationSender(services.store, services.notifications, suggestions,
+                                services.settings, services.clock,
+                                SmtpMailer(services.settings), poster)  # fmt: skip
+    return NotificationSweeps(scanner, sender, wake, suggestions)
