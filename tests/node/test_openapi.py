@@ -102,8 +102,9 @@ async def test_every_endpoint_answers_as_documented(node: Node) -> None:
         await check("DELETE", one, path)
         await check("DELETE", one, path)  # 404
     # Operations that need peers are exercised against real nodes in tests/e2e.
+    # Notifications need an account's token: tests/notifications/test_api_documented.py.
     federated = ("/api/v1/admin", "/api/v1/relays", "/api/v1/claims", "/api/v1/feed",
-                 "/api/v1/matches")  # fmt: skip
+                 "/api/v1/matches", "/api/v1/notifications")  # fmt: skip
     operations = {(m, p) for p, ops in doc["paths"].items() for m in ops
                   if not p.startswith(federated)
                   and not p.endswith(("/matches", "/refer"))}  # fmt: skip
