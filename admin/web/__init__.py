@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from admin.web import pages
+from admin.web import following, pages
 from node.web.pages import RENDERER
 from node.web.rendering import Renderer
 
@@ -24,6 +24,9 @@ def admin_pages() -> web.Application:
     router.add_post("/peers", pages.set_level)
     router.add_get("/follow-requests", pages.follow_requests)
     router.add_post("/follow-requests/{answer:approve|reject}", pages.answer_follow)
+    router.add_get("/following", following.following)
+    router.add_post("/following", following.subscribe)
+    router.add_post("/following/remove", following.unfollow)
     router.add_get("/blocklist", pages.blocklist_form)
     router.add_post("/blocklist", pages.import_blocklist)
     router.add_get("/deliveries", pages.deliveries)

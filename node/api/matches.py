@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from node.ap.matches import notify_match
 from node.ap.routes import FEDERATION
 from node.api.claims import claim_out
 from node.api.endpoints import Call, Endpoint
 from node.domain.suggestions import Suggestion
-from node.errors import Unprocessable
 from schemas.api import ClaimOut, MatchList, MatchOut, NotifyMatch, OriginOut
 from schemas.vocab import Purpose, Role
 
@@ -37,23 +37,9 @@ async def notify(call: Call) -> ClaimOut:
     """Tell the other group: claim their offer for our request, or offer to meet their
     request with ours, for as much as the match covers."""
     body = call.body_as(NotifyMatch)
-    found = [f for f in await call.services.suggestions.for_item(body.ours)
-             if f.theirs.id == body.theirs]  # fmt: skip
-    if not found or found[0].theirs.local:
-        raise Unprocessable("That is not a suggested match with another group.",
-                            reason="match-unknown")  # fmt: skip
-    ours, theirs = found[0].ours, found[0].theirs
-    need = ours.available if ours.purpose == Purpose.REQUEST else theirs.available
-    have = theirs.available if ours.purpose == Purpose.REQUEST else ours.available
-    quantity = min(need or 0, have or 0)
-    if theirs.unit_based and theirs.quantity:
-        quantity -= quantity % theirs.quantity
-    if quantity <= 0:
-        raise Unprocessable("The match leaves nothing to claim.", reason="match-empty")
     assert call.principal is not None
-    claims = call.request.app[FEDERATION].claims
-    claim = await claims.claim(theirs.id, quantity, note=f"match for {ours.id}",
-                               who=call.principal.name)  # fmt: skip
+    claim = await notify_match(call.services, call.request.app[FEDERATION].claims, body.ours,
+                               body.theirs, who=call.principal.name)  # fmt: skip
     return claim_out(claim)
 
 
@@ -65,7 +51,7 @@ def match_endpoints() -> list[Endpoint]:
         Endpoint("POST", "/api/v1/matches/notify", notify, "notifyMatch",
                  "Tell the other group about a match (sends them a claim)", ClaimOut, 201,
                  body=NotifyMatch, role=Role.COORDINATOR,
-                 errors=(400, 401, 403, 404, 413, 415, 422)),
+                 errors=(400, 401, 403, 404, 413, 415, 422, 502)),
     ]  # fmt: skip
     for purpose in Purpose:
         endpoints.append(

@@ -11,7 +11,7 @@ from importlib import resources
 
 from aiohttp import web
 
-from node.web import auth, feed, items
+from node.web import auth, feed, items, matches
 from node.web.pages import RENDERER
 from node.web.rendering import Renderer
 from node.web.security import LoginThrottle
@@ -60,6 +60,7 @@ def setup_web(app: web.Application) -> None:
     router.add_post("/items/{kind:offers|requests}/{id}/edit", items.edit_item)
     router.add_post("/items/{kind:offers|requests}/{id}/{action:publish|close|renew|refer}",
                     items.item_action)  # fmt: skip
+    router.add_post("/matches/notify", matches.tell_them)
     router.add_get("/feed", feed.feed)
     router.add_get("/feed/item", feed.peer_item)
     router.add_post("/claims", feed.create_claim)

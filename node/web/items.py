@@ -8,7 +8,7 @@ from aiohttp import web
 
 from node.ap.routes import FEDERATION
 from node.errors import NodeError, Unprocessable
-from node.web import forms, queries
+from node.web import forms, matches, queries
 from node.web.pages import Page, page_handler
 from schemas.vocab import CloseReason, Purpose
 
@@ -25,7 +25,7 @@ def _item_path(purpose: Purpose, item_id: str) -> str:
 
 @page_handler()
 async def dashboard(page: Page) -> web.StreamResponse:
-    return page.render("dashboard.html", board=await queries.dashboard(page.services))
+    return page.render("dashboard.html", **await matches.dashboard_context(page))
 
 
 def _form_page(page: Page, purpose: Purpose, form: forms.ItemForm, *, item_id: str | None = None,
