@@ -25,7 +25,7 @@ from schemas.api import ItemCreate
 from schemas.vocab import Purpose, Role
 
 PASSWORD = "solidarity-demo"  # noqa: S105 (printed on purpose: a local demo's login)
-SEED_TIMEOUT = 30.0
+SEED_TIMEOUT = 90.0
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,26 @@ async def start(root: Path, base_port: int) -> list[web.AppRunner]:
     ports = [base_port + n for n in range(len(NODES))]
     allowlist = ",".join(f"127.0.0.1:{port}" for port in ports)
     fresh = not is_initialised(root / NODES[0].handle)
-    runners, apps = [], []
+    runners: list[web.AppRunner] = []
+    apps = []
+    try:
+        await _start_nodes(root, ports, allowlist, runners, apps)
+        if fresh:
+            await seed(apps)
+    except BaseException:
+        # Whatever went wrong, stop what started: open databases keep the process alive.
+        for runner in reversed(runners):
+            await runner.cleanup()
+        if fresh:  # a half-seeded network would never be seeded again: start over next time
+            await asyncio.to_thread(reset, root)
+        raise
+    return runners
+
+
+async def _start_nodes(
+    root: Path, ports: list[int], allowlist: str, runners: list[web.AppRunner],
+    apps: list[web.Application],
+) -> None:  # fmt: skip
     for node, port in zip(NODES, ports, strict=True):
         data = root / node.handle
         if not is_initialised(data):
@@ -106,9 +125,6 @@ async def start(root: Path, base_port: int) -> list[web.AppRunner]:
         await web.TCPSite(runner, "127.0.0.1", port).start()
         runners.append(runner)
         apps.append(app)
-    if fresh:
-        await seed(apps)
-    return runners
 
 
 async def seed(apps: list[web.Application]) -> None:
