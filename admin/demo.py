@@ -93,7 +93,7 @@ async def start(root: Path, base_port: int) -> list[web.AppRunner]:
     allowlist = ",".join(f"127.0.0.1:{port}" for port in ports)
     fresh = not is_initialised(root / NODES[0].handle)
     runners: list[web.AppRunner] = []
-    apps = []
+    apps: list[web.Application] = []
     try:
         await _start_nodes(root, ports, allowlist, runners, apps)
         if fresh:

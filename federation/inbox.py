@@ -52,19 +52,21 @@ class InboxLimits:
 
 
 def _depth(value: Any, limit: int) -> int:
-    """Nesting depth of parsed JSON, iteratively, stopping past ``limit``."""
-    stack = [(value, 1)]
-    deepest = 0
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        children = (
-            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        )
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return deepest
+    """Nesting depth of parsed JSON, level by level, stopping past ``limit``."""
+    if type(value) is not dict and type(value) is not list:
+        return 1
+    level = [value]
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return depth
+        below: list[Any] = []
+        for node in level:
+            children = node.values() if type(node) is dict else node
+            below += [c for c in children if type(c) is dict or type(c) is list]
+        level = below
+    return depth
 
 
 def _id(value: Any) -> str | None:

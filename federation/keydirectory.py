@@ -1,7 +1,9 @@
 """Resolving a signature's key id to a public key and its owner.
 
-The database cache first; then one signed fetch through the guarded fetcher,
-with a negative cache for keys that fail to resolve. A key published in its
+A small in-memory cache of parsed keys first (a busy inbox verifies the same
+few keys thousands of times a minute), then the database cache; then one signed
+fetch through the guarded fetcher, with a negative cache for keys that fail to
+resolve. A refresh bypasses both caches and replaces what they hold. A key published in its
 own document must be claimed by its owner's actor document too (an attacker's
 key document cannot name someone else as owner).
 """
@@ -74,6 +76,8 @@ class KeyDirectory:
         on_actor: ActorSeen | None = None,
         negative_ttl: timedelta = timedelta(minutes=5),
         negative_size: int = 10_000,
+        positive_ttl: timedelta = timedelta(minutes=10),
+        positive_size: int = 10_000,
     ) -> None:
         self._store = store
         self._fetcher = fetcher
@@ -82,12 +86,19 @@ class KeyDirectory:
         self._negative_ttl = negative_ttl
         self._negative_size = negative_size
         self._missing: OrderedDict[str, datetime] = OrderedDict()
+        self._positive_ttl = positive_ttl
+        self._positive_size = positive_size
+        self._known: OrderedDict[str, tuple[PublicKeyRecord, datetime]] = OrderedDict()
 
     async def resolve(self, key_id: str, refresh: bool) -> PublicKeyRecord:
         if not refresh:
+            known = self._known.get(key_id)
+            if known is not None and known[1] > self._now():
+                self._known.move_to_end(key_id)
+                return known[0]
             cached = await self._store.get_key(key_id)
             if cached is not None:
-                return record(cached)
+                return self._remember(record(cached))
         until = self._missing.get(key_id)
         if until is not None and until > self._now():
             raise SignatureError(
@@ -102,7 +113,14 @@ class KeyDirectory:
             ) from error
         self._missing.pop(key_id, None)
         await self._store.put_key(key, self._now())
-        return record(key)
+        return self._remember(record(key))
+
+    def _remember(self, found: PublicKeyRecord) -> PublicKeyRecord:
+        self._known[found.key_id] = (found, self._now() + self._positive_ttl)
+        self._known.move_to_end(found.key_id)
+        while len(self._known) > self._positive_size:
+            self._known.popitem(last=False)
+        return found
 
     async def _fetch(self, key_id: str) -> StoredKey:
         result = await self._fetcher.fetch_key(key_id)

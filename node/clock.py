@@ -30,7 +30,9 @@ class ManualClock:
 
 def to_text(moment: datetime) -> str:
     """The one stored and published form of a timestamp: UTC, seconds, ``Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime: "%Y" leaves years before 1000 unpadded ("253-…"),
+    # which fromisoformat cannot read back.
+    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def from_text(text: str) -> datetime:

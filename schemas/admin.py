@@ -136,7 +136,9 @@ class BlocklistExport(BaseModel):
 
 
 class AuditQuery(_Body):
-    subject: str | None = Field(default=None, max_length=2000)
+    # Within the HTTP server's 8190-byte request line even when percent-encoded UTF-8
+    # (up to 12 bytes a character): the document must not promise an unreadable query.
+    subject: str | None = Field(default=None, max_length=500)
     limit: int = Field(default=200, ge=1, le=10_000)
 
 

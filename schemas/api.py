@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from schemas.vocab import (
     Action,
@@ -28,6 +28,18 @@ LanguageTag = Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Description = Annotated[str, Field(max_length=5000)]
 Amount = Annotated[float, Field(gt=0, le=1_000_000_000)]
+
+
+def _plausible(moment: datetime) -> datetime:
+    # Far-off years overflow when converted to UTC (year 1 at +01:00) or leave a
+    # stored date the node cannot read back: 422, never a 500 or a poisoned item.
+    if not 1970 <= moment.year <= 9998:
+        raise ValueError("must be a date between the years 1970 and 9998")
+    return moment
+
+
+Moment = Annotated[datetime, AfterValidator(_plausible)]
+"""A date-time given to the node: 1970 to 9998."""
 ClaimState = Literal[
     "pending", "tentative", "accepted", "rejected", "withdrawn", "fulfilled", "expired"
 ]
@@ -89,8 +101,8 @@ class ItemCreate(_Body):
     unit_based: bool = False
     urgency: Urgency = Urgency.ANYTIME
     location: LocationIn | None = None
-    begins_at: datetime | None = None
-    ends_at: datetime | None = None
+    begins_at: Moment | None = None
+    ends_at: Moment | None = None
     recurring: bool = False
     visibility: Visibility = Visibility.PUBLIC
     draft: bool = False
@@ -110,8 +122,8 @@ class ItemUpdate(_Body):
     unit_based: bool | None = None
     urgency: Urgency | None = None
     location: LocationIn | None = None
-    begins_at: datetime | None = None
-    ends_at: datetime | None = None
+    begins_at: Moment | None = None
+    ends_at: Moment | None = None
     recurring: bool | None = None
     visibility: Visibility | None = None
     private: PrivateIn | None = None
@@ -122,7 +134,7 @@ class CloseIn(_Body):
 
 
 class RenewIn(_Body):
-    ends_at: datetime | None = None
+    ends_at: Moment | None = None
 
 
 class TranslationOut(BaseModel):

@@ -67,6 +67,9 @@ def find_signature_header(headers: Headers) -> str | None:
     return None
 
 
+_ESCAPED = re.compile(r"\\(.)")
+
+
 def parse_signature_header(value: str) -> CavageSignature:
     """Parse ``keyId="...",algorithm="...",headers="...",signature="..."``.
 
@@ -82,7 +85,10 @@ def parse_signature_header(value: str) -> CavageSignature:
         if name in params:
             raise fail(Reason.SIGNATURE_MALFORMED, f"duplicate Signature parameter {name!r}")
         quoted = match.group(2)
-        params[name] = re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else match.group(3)
+        if quoted is None:
+            params[name] = match.group(3)
+        else:
+            params[name] = _ESCAPED.sub(r"\1", quoted) if "\\" in quoted else quoted
         pos = match.end()
         if pos == len(value):
             break

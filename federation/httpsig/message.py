@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -95,6 +96,9 @@ def parse_target(url: str) -> Target:
     return Target(scheme, authority, parts.path or "/", parts.query)
 
 
+_UNSAFE = re.compile(r"[^\t\x20-\x7e]")
+
+
 def is_safe_value(value: str) -> bool:
     """Whether a value may go into a signature base: printable ASCII or tab."""
-    return all(char == "\t" or 0x20 <= ord(char) <= 0x7E for char in value)
+    return _UNSAFE.search(value) is None

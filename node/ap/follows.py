@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from yarl import URL
+
 from federation.documents.actor import LocalActor
 from federation.fetch import AddressPolicy, RemoteFetcher
 from federation.hosts import peer_host
@@ -21,9 +23,18 @@ _ACTOR_TYPES = ("application/activity+json", "application/ld+json")
 JRD_ACCEPT = "application/jrd+json, application/json;q=0.9"
 
 
+def _parses(url: str) -> bool:
+    """True when ``url`` has a host (and port) that the fetcher and the trust checks read."""
+    try:
+        peer_host(url)
+        return URL(url).raw_host is not None
+    except ValueError:
+        return False
+
+
 def _webfinger_url(handle: str, addresses: AddressPolicy) -> str:
     user, _, host = handle.removeprefix("acct:").lstrip("@").rpartition("@")
-    if not user or not host:
+    if not user or not host or not _parses(f"https://{host}/"):
         raise Unprocessable(f"{handle!r} is not a handle like group@host.", reason="handle-invalid")
     name, _, port_text = host.partition(":")
     port = int(port_text) if port_text.isdigit() else None
@@ -57,6 +68,8 @@ class FollowService:
     async def resolve(self, target: str) -> str:
         """An actor URL from a handle (``group@host``) or the URL itself."""
         if target.startswith(("https://", "http://")):
+            if not _parses(target):
+                raise Unprocessable(f"{target!r} is not an actor's URL.", reason="handle-invalid")
             return target
         result = await self._fetcher.fetch_json(
             _webfinger_url(target, self._addresses), accept=JRD_ACCEPT

@@ -71,7 +71,9 @@ class Outbox:
         signed = self.sign(document)
         now = to_text(self._clock.now())
         # Nothing goes out to peers the policy cuts off (blocked, or not allowlisted).
-        inboxes = [inbox for inbox in inboxes if await self._trust.may_exchange(peer_host(inbox))]
+        hosts = {inbox: peer_host(inbox) for inbox in inboxes}
+        allowed = await self._trust.exchangeable(list(hosts.values())) if inboxes else set()
+        inboxes = [inbox for inbox in inboxes if hosts[inbox] in allowed]
         seq = await repos.outbox.add_activity(
             signed["id"], signed["type"], object_id, public, json.dumps(signed), now
         )
@@ -96,8 +98,13 @@ class Outbox:
             await repos.follows.accepted_followers()
         )  # fmt: skip
         inboxes = follower_inboxes(followers)
-        aware = [inbox for inbox in inboxes if await marketplace_aware(repos, inbox)]
-        others = [inbox for inbox in inboxes if inbox not in aware]
+        by_host: dict[str, bool] = {}  # software is known per host: ask once per host
+        for inbox in inboxes:
+            host = peer_host(inbox)
+            if host not in by_host:
+                by_host[host] = await marketplace_aware(repos, inbox)
+        aware = [inbox for inbox in inboxes if by_host[peer_host(inbox)]]
+        others = [inbox for inbox in inboxes if not by_host[peer_host(inbox)]]
         type_ = CHANGE_TYPES[change]
         published = to_text(self._clock.now())
         object_id = item_id(self.actor, item)

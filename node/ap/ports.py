@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
@@ -68,18 +69,59 @@ class StoreSchemes:
 
 
 class StoreInbox:
-    """federation.ports.InboxStore over the inbox_activities table."""
+    """federation.ports.InboxStore over the inbox_activities table.
 
-    def __init__(self, store: Store, on_added: Callable[[], None] = lambda: None) -> None:
+    Group commit: activities that arrive while a transaction is writing wait and
+    go together in the next one (at most ``batch``), so a busy inbox pays one
+    transaction per batch instead of one per activity. Each caller still returns
+    only after its row is committed (nothing is acknowledged before it is stored).
+    """
+
+    def __init__(
+        self, store: Store, on_added: Callable[[], None] = lambda: None, *, batch: int = 100
+    ) -> None:
         self._store = store
         self._on_added = on_added
+        self._batch = batch
+        self._waiting: list[tuple[InboundActivity, str, asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def persist(self, activity: InboundActivity, received_at: datetime) -> bool:
-        async with self._store.transaction() as repos:
-            added = await repos.inbox.add(activity, to_text(received_at))
-        if added:
-            self._on_added()
-        return added
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((activity, to_text(received_at), future))
+        if self._writer is None:
+            # Its own task, so a caller that goes away cannot strand the others.
+            self._writer = asyncio.create_task(self._write_all())
+        return await future
+
+    async def _write_all(self) -> None:
+        group: list[tuple[InboundActivity, str, asyncio.Future[bool]]] = []
+        try:
+            while self._waiting:
+                group, self._waiting = self._waiting[: self._batch], self._waiting[self._batch :]
+                try:
+                    async with self._store.transaction() as repos:
+                        added = await repos.inbox.add_many([(a, at) for a, at, _ in group])
+                except Exception as error:  # every waiter of this group gets the failure
+                    _fail(group, error)
+                    continue
+                for (_, _, future), new in zip(group, added, strict=True):
+                    if not future.done():
+                        future.set_result(new)
+                if any(added):
+                    self._on_added()
+        except asyncio.CancelledError:  # stopped at shutdown: nobody waits in vain
+            _fail(group + self._waiting, RuntimeError("the inbox store stopped"))
+            self._waiting = []
+            raise
+        finally:
+            self._writer = None
+
+
+def _fail(group: list[tuple[InboundActivity, str, asyncio.Future[bool]]], error: Exception) -> None:
+    for _, _, future in group:
+        if not future.done():
+            future.set_exception(error)
 
 
 class StoreKeys:

@@ -13,7 +13,7 @@ from node.api.endpoints import Call, Endpoint
 from node.domain.blocklist import BlockEntry
 from node.domain.subscriptions import SubscriptionFilter
 from node.domain.trust import Level, Mode, normalise
-from node.errors import Unprocessable
+from node.errors import NotFound, Unprocessable
 from node.storage.follows import on_host
 from node.storage.trust import PeerRow
 from schemas.admin import (
@@ -188,7 +188,11 @@ async def list_reports(call: Call) -> ReportList:
 
 
 async def resolve_report(call: Call) -> None:
-    await _federation(call).moderation.resolve(int(call.match("id")), who=_who(call))
+    raw = call.match("id")
+    # A report's row id: ASCII digits within SQLite's INTEGER; anything else names none.
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
+        raise NotFound(f"No open report {raw!r}.", reason="report-unknown")
+    await _federation(call).moderation.resolve(int(raw), who=_who(call))
 
 
 async def hide_item(call: Call) -> None:
@@ -245,7 +249,7 @@ def admin_endpoints() -> list[Endpoint]:
                  "Peers we subscribe to", FollowingList, role=admin, errors=(401, 403)),
         Endpoint("POST", f"{base}/following", subscribe, "subscribe",
                  "Subscribe to a peer (it becomes trusted unless blocked or limited)",
-                 FollowingOut, 201, body=Subscribe, role=admin, errors=(*bad, 404)),
+                 FollowingOut, 201, body=Subscribe, role=admin, errors=(*bad, 404, 502)),
         Endpoint("POST", f"{base}/following/remove", unsubscribe, "unsubscribe",
                  "Stop following a peer", None, 204, body=Unsubscribe, role=admin,
                  errors=(*bad, 404)),
@@ -269,7 +273,7 @@ def admin_endpoints() -> list[Endpoint]:
                  body=OpenItem, role=admin, errors=(*bad, 404)),
         Endpoint("POST", f"{base}/remote-items/report", report_item, "reportRemoteItem",
                  "Report a peer's item to its origin with a Flag", ReportSent, 201,
-                 body=ReportItem, role=admin, errors=(*bad, 404)),
+                 body=ReportItem, role=admin, errors=(*bad, 404, 502)),
         Endpoint("POST", f"{base}/keys/rotate", rotate, "rotateKeys",
                  "Rotate the node's keys and tell followers", KeysRotated, body=RotateKeys,
                  role=admin, errors=bad),

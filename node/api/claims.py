@@ -86,7 +86,7 @@ def claim_endpoints() -> list[Endpoint]:
     return [
         Endpoint("POST", base, create_claim, "createClaim",
                  "Claim part of a peer's offer, or offer to meet its request", ClaimOut, 201,
-                 body=ClaimCreate, role=role, errors=bad),
+                 body=ClaimCreate, role=role, errors=(*bad, 502)),
         Endpoint("GET", base, list_claims, "listClaims", "Claims on our items and ours on others",
                  ClaimList, query=ClaimQuery, role=role, errors=(401, 403, 422)),
         Endpoint("GET", one, get_claim, "getClaim", "One claim", ClaimOut, role=role,

@@ -67,6 +67,21 @@ class Endpoint:
     purpose: Purpose | None = None
     errors: tuple[int, ...] = field(default=())
 
+    @property
+    def statuses(self) -> tuple[int, ...]:
+        """Every error status the operation can answer: its declared ``errors`` and those
+        :func:`wrap` answers itself (a malformed or unknown token on any operation; a
+        missing token or too small a role; an unknown or invalid query parameter; a body
+        that is not JSON, too large, of another media type or invalid)."""
+        implied = {401}
+        if self.role is not None:
+            implied |= {403}
+        if self.query is not None:
+            implied |= {400, 422}
+        if self.body is not None:
+            implied |= {400, 413, 415, 422}
+        return tuple(sorted(implied.union(self.errors)))
+
 
 async def _principal(request: web.Request, services: Services) -> Principal | None:
     header = request.headers.get("Authorization")

@@ -16,7 +16,7 @@ REF = "#/components/schemas/{model}"
 STATUS_TEXT = {
     200: "OK", 201: "Created", 204: "No content", 400: "Bad request", 401: "Unauthorized",
     403: "Forbidden", 404: "Not found", 409: "Conflict", 413: "Payload too large",
-    415: "Unsupported media type", 422: "Unprocessable content",
+    415: "Unsupported media type", 422: "Unprocessable content", 502: "Bad gateway",
 }  # fmt: skip
 
 
@@ -61,7 +61,7 @@ def _operation(endpoint: Endpoint, defs: dict[str, Any]) -> dict[str, Any]:
             "content": {"application/json": {"schema": schema}},
         }
     problem = {"$ref": REF.format(model="Problem")}
-    for status in endpoint.errors:
+    for status in endpoint.statuses:
         responses[str(status)] = {
             "description": STATUS_TEXT[status],
             "content": {"application/problem+json": {"schema": problem}},

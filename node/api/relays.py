@@ -28,7 +28,7 @@ def relay_endpoints() -> list[Endpoint]:
         Endpoint("POST", "/api/v1/requests/{id}/refer", refer, "referRequest",
                  "Pass a request on to another group; ours closes as referred", ReferOut, 201,
                  body=ReferIn, role=Role.COORDINATOR, purpose=Purpose.REQUEST,
-                 errors=(400, 401, 403, 404, 409, 413, 415, 422)),
+                 errors=(400, 401, 403, 404, 409, 413, 415, 422, 502)),
         Endpoint("POST", "/api/v1/relays", relay, "relayItem",
                  "Relay a peer's offer or request to our followers, with its origin proof",
                  RelayOut, 201, body=RelayIn, role=Role.COORDINATOR,

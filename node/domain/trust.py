@@ -86,6 +86,21 @@ def normalise(host: str) -> str:
         ) from error
 
 
+def _level(host: str, governing: list[str], levels: dict[str, str]) -> Level:
+    """``host``'s level from the levels of the entries governing it (a block covers all)."""
+    if any(levels.get(entry) == Level.BLOCKED for entry in governing):
+        return Level.BLOCKED
+    return Level(levels[host]) if host in levels else Level.UNKNOWN
+
+
+def _refusal(level: Level, mode: Mode) -> str | None:
+    if level is Level.BLOCKED:
+        return "peer-blocked"
+    if mode is Mode.ALLOWLIST and level not in ALLOWED_IN_ALLOWLIST:
+        return "peer-not-allowlisted"
+    return None
+
+
 class TrustService:
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
@@ -112,21 +127,26 @@ class TrustService:
 
     async def may_exchange(self, host: str) -> bool:
         """May this peer post to us, and may we deliver to it?"""
-        level = await self.level(host)
-        if level is Level.BLOCKED:
-            return False
-        policy = await self.policy()
-        return policy.mode is Mode.OPEN or level in ALLOWED_IN_ALLOWLIST
+        return await self.refusal(host) is None
+
+    async def exchangeable(self, hosts: list[str]) -> set[str]:
+        """Those of ``hosts`` that ``may_exchange``, asked in one query (a fan-out's targets)."""
+        normalised = {host: normalise(host) for host in set(hosts)}
+        governing = {host: _parents(canonical) for host, canonical in normalised.items()}
+        wanted = sorted({entry for entries in governing.values() for entry in entries})
+        levels, rows = await self._store.reader.trust.standing(wanted)
+        mode = Policy.from_rows(rows).mode
+        return {
+            host for host in normalised
+            if _refusal(_level(normalised[host], governing[host], levels), mode) is None
+        }  # fmt: skip
 
     async def refusal(self, host: str) -> str | None:
-        """Why a peer may not talk to us (a reason code), or None."""
-        level = await self.level(host)
-        if level is Level.BLOCKED:
-            return "peer-blocked"
-        policy = await self.policy()
-        if policy.mode is Mode.ALLOWLIST and level not in ALLOWED_IN_ALLOWLIST:
-            return "peer-not-allowlisted"
-        return None
+        """Why a peer may not talk to us (a reason code), or None (one query)."""
+        host = normalise(host)
+        parents = _parents(host)
+        levels, rows = await self._store.reader.trust.standing(parents)
+        return _refusal(_level(host, parents, levels), Policy.from_rows(rows).mode)
 
     async def follow_decision(self, host: str) -> FollowDecision:
         if await self.refusal(host) is not None:

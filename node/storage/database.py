@@ -124,12 +124,16 @@ class Database:
                 raise
 
 
+# One trip to the connection's thread per query (execute, fetch and close together):
+# a cursor's execute, fetch and close are three, and each trip costs about as much
+# as a simple query.
+
+
 async def fetch_all(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> list[Row]:
-    async with conn.execute(sql, params) as cursor:
-        return list(await cursor.fetchall())
+    return list(await conn.execute_fetchall(sql, params))
 
 
 async def fetch_one(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> Row | None:
-    async with conn.execute(sql, params) as cursor:
-        row: Row | None = await cursor.fetchone()
-        return row
+    """The first row of a query that selects one row (by key, or an aggregate)."""
+    rows = list(await conn.execute_fetchall(sql, params))
+    return rows[0] if rows else None

@@ -43,6 +43,31 @@ class InboxRepository:
         )
         return cursor.rowcount == 1
 
+    async def add_many(self, activities: list[tuple[InboundActivity, str]]) -> list[bool]:
+        """Insert several rows in one statement; True for each that was new. Of two
+        with the same inbox and id, the first counts as new (as separate adds would)."""
+        if not activities:
+            return []
+        marks = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?)" for _ in activities)
+        params: list[str] = []
+        for activity, now in activities:
+            params += [activity.inbox, activity.activity_id, activity.actor_id, activity.type,
+                       activity.body, activity.key_id, now, now]  # fmt: skip
+        rows = await fetch_all(
+            self._conn,
+            "INSERT INTO inbox_activities (inbox, activity_id, actor_id, type, body, key_id,"  # noqa: S608
+            f" received_at, next_attempt_at) VALUES {marks}"
+            " ON CONFLICT (inbox, activity_id) DO NOTHING RETURNING inbox, activity_id",
+            params,
+        )
+        new = {(row["inbox"], row["activity_id"]) for row in rows}
+        added = []
+        for activity, _ in activities:
+            key = (activity.inbox, activity.activity_id)
+            added.append(key in new)
+            new.discard(key)
+        return added
+
     async def claim_due(self, now: str, limit: int, lock_until: str) -> list[QueuedActivity]:
         rows = await fetch_all(
             self._conn,

@@ -130,8 +130,9 @@ def box_clause(near: tuple[float, float], radius_km: float, params: dict[str, ob
 
 
 def _fts_query(text: str) -> str:
-    """Each word as a quoted prefix term, so user input is never FTS syntax."""
-    words = [w.replace('"', '""') for w in text.split() if w.strip()]
+    """Each word as a quoted prefix term, so user input is never FTS syntax. A NUL
+    would end FTS5's string early ("unterminated string"): it separates words too."""
+    words = [w.replace('"', '""') for w in text.replace("\x00", " ").split() if w.strip()]
     return " ".join(f'"{w}"*' for w in words)
 
 

@@ -70,6 +70,20 @@ class TrustRepository:
         )
         return [_peer(row) for row in rows]
 
+    async def standing(self, hosts: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """The levels of those of ``hosts`` that have one, and the policy, in one query
+        (asked for every inbound activity and every delivery target)."""
+        marks = ", ".join("?" for _ in hosts)
+        rows = await fetch_all(
+            self._conn,
+            f"SELECT 'peer' AS kind, host AS name, level AS value FROM peers"  # noqa: S608
+            f" WHERE host IN ({marks}) UNION ALL SELECT 'policy', key, value FROM node_policy",
+            hosts,
+        )
+        levels = {row["name"]: row["value"] for row in rows if row["kind"] == "peer"}
+        policy = {row["name"]: row["value"] for row in rows if row["kind"] == "policy"}
+        return levels, policy
+
     async def all_peers(self) -> list[PeerRow]:
         rows = await fetch_all(
             self._conn,
