@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -11,6 +12,25 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.conftest import free_ports
+
+
+def _three_free_ports() -> int:
+    """The first of three consecutive ports that are free now (the demo's layout)."""
+    for _ in range(50):
+        base = free_ports(1)[0]
+        sockets = []
+        try:
+            for port in (base, base + 1, base + 2):
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+        return base
+    raise AssertionError("no three consecutive free ports")
 
 
 def _start(root: Path, port: int, *extra: str) -> subprocess.Popen[str]:
@@ -53,10 +73,8 @@ def _token(port: int) -> str:
 
 def test_the_demo_network_federates_and_restarts(tmp_path: Path) -> None:
     root = tmp_path / "demo"
-    food, clinic, coalition = free_ports(3)
-    if (clinic, coalition) != (food + 1, food + 2):  # the demo uses three consecutive ports
-        food = max(food, clinic, coalition) + 100
-        clinic, coalition = food + 1, food + 2
+    food = _three_free_ports()
+    clinic, coalition = food + 1, food + 2
     process = _start(root, food)
     try:
         feed = _api(coalition, "/api/v1/feed", _token(coalition))
