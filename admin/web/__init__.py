@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from admin.web import following, pages
+from admin.web import following, pages, webhooks
 from node.web.pages import RENDERER
 from node.web.rendering import Renderer
 
@@ -30,6 +30,7 @@ def admin_pages() -> web.Application:
     router.add_get("/blocklist", pages.blocklist_form)
     router.add_post("/blocklist", pages.import_blocklist)
     router.add_get("/deliveries", pages.deliveries)
+    router.add_get("/webhooks", webhooks.webhooks)
     router.add_get("/moderation", pages.moderation)
     router.add_post("/moderation/reports/{id}/resolve", pages.resolve_report)
     router.add_post("/moderation/hide", pages.hide_item)

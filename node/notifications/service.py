@@ -109,6 +109,10 @@ class NotificationService:
                                           limit=limit)  # fmt: skip
         return rows, await reader.unread_count(account_id), prefs
 
+    async def unread_count(self, account_id: int) -> int:
+        """How many of the account's notifications are unread: one query, for every page."""
+        return await self._store.reader.notifications.unread_count(account_id)
+
     async def mark_read(self, account_id: int, ids: list[int] | None) -> int:
         await self.preferences(account_id)
         async with self._store.transaction() as repos:

@@ -11,7 +11,7 @@ from importlib import resources
 
 from aiohttp import web
 
-from node.web import auth, feed, items, matches
+from node.web import auth, feed, items, matches, notifications
 from node.web.pages import RENDERER
 from node.web.rendering import Renderer
 from node.web.security import LoginThrottle
@@ -61,6 +61,10 @@ def setup_web(app: web.Application) -> None:
     router.add_post("/items/{kind:offers|requests}/{id}/{action:publish|close|renew|refer}",
                     items.item_action)  # fmt: skip
     router.add_post("/matches/notify", matches.tell_them)
+    router.add_get("/notifications", notifications.notifications)
+    router.add_post("/notifications/read", notifications.mark_all_read)
+    router.add_get("/notifications/preferences", notifications.preferences_form)
+    router.add_post("/notifications/preferences", notifications.save_preferences)
     router.add_get("/feed", feed.feed)
     router.add_get("/feed/item", feed.peer_item)
     router.add_post("/claims", feed.create_claim)

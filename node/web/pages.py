@@ -50,6 +50,7 @@ class Page:
     binding: str
     form: MultiDictProxy[str] = field(default_factory=lambda: MultiDictProxy(MultiDict()))
     cookies_to_set: dict[str, str] = field(default_factory=dict)
+    unread: int = 0  # the signed-in account's unread notifications, for the nav
 
     @property
     def csrf(self) -> str:
@@ -78,7 +79,7 @@ class Page:
             "page": self, "csrf": self.csrf, "node_name": self.services.settings.name,
             "signed_in": self.principal is not None, "is_admin": self.is_admin,
             "languages": LANGUAGES, "path": self.request.path_qs,
-            "notice": notice, "error": None,
+            "notice": notice, "error": None, "unread": self.unread,
         }  # fmt: skip
         text = renderer.render(template, self.lang, {**base, **context})
         return web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
@@ -131,7 +132,11 @@ async def open_page(request: web.Request) -> Page:
         binding = cookies[PRESESSION_COOKIE] = new_presession()
     if session and principal is None:
         cookies[SESSION_COOKIE] = ""
-    return Page(request, services, principal, lang, binding, cookies_to_set=cookies)
+    unread = 0
+    if principal is not None and principal.account_id is not None:
+        unread = await services.notifications.unread_count(principal.account_id)
+    return Page(request, services, principal, lang, binding, cookies_to_set=cookies,
+                unread=unread)  # fmt: skip
 
 
 def finish(page: Page, response: web.StreamResponse) -> web.StreamResponse:
