@@ -6,6 +6,7 @@ Lower-case, IDNA (punycode), trailing dot stripped, default port removed, so
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -21,6 +22,7 @@ def _idna(name: str) -> str:
         raise ValueError(f"not a valid host name: {name!r}") from error
 
 
+@lru_cache(maxsize=16_384)  # pure, and asked for the same few actors' URLs over and over
 def peer_host(value: str) -> str:
     """The canonical ``host[:port]`` of a URL, an ``acct:`` handle, or a bare host."""
     text = value.strip()
