@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 
-from rich.progress import BarColumn, Progress, TextColumn
-
 from admin.commands.common import (
     WHO,
     Commands,
@@ -125,6 +123,8 @@ async def subscribe(services: Services, federation: Federation, args: argparse.N
 
 async def _backfill(services: Services, federation: Federation, actor_id: str) -> None:
     """Catch up on the peer's open items now, page by page, with a progress bar."""
+    from rich.progress import BarColumn, Progress, TextColumn  # only this command needs it
+
     columns = (TextColumn("{task.description}"), BarColumn(),
                TextColumn("{task.fields[items]} items"))  # fmt: skip
     with Progress(*columns) as progress:

@@ -8,13 +8,11 @@ comments and report texts, and must not be able to drive the admin's terminal.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Column, Table
-from rich.text import Text
+if TYPE_CHECKING:  # rich loads with the first table: ``solidarity serve`` never needs it
+    from rich.console import Console
+    from rich.table import Column, Table
 
 GAP = 2  # a column's right padding and the space between columns
 MIN_WRAPPED = 12  # the narrowest a wrapped column gets, when the terminal allows
@@ -28,11 +26,15 @@ def safe(value: object) -> str:
 
 def console() -> Console:
     """A console on the current stdout (plain text, no colour, when it is not a terminal)."""
+    from rich.console import Console
+
     return Console(highlight=False, markup=False, emoji=False)
 
 
 def say(*lines: str) -> None:
     """Plain lines, left to the terminal to wrap, so commands in them copy whole."""
+    from rich.text import Text
+
     out = console()
     for line in lines:
         out.print(Text(safe(line)), soft_wrap=True)
@@ -40,11 +42,16 @@ def say(*lines: str) -> None:
 
 def whole(header: str) -> Column:
     """A column kept unwrapped (hosts, levels, times) as long as the others keep room."""
+    from rich.table import Column
+
     return Column(header, no_wrap=True, overflow="fold")
 
 
 def table(*columns: str | Column, title: str | None = None) -> Table:
     """A compact table; plain-named columns wrap (long URLs fold). Nothing is ever cut off."""
+    from rich import box
+    from rich.table import Column, Table
+
     return Table(
         *(
             column if isinstance(column, Column) else Column(column, overflow="fold")
@@ -61,11 +68,16 @@ def table(*columns: str | Column, title: str | None = None) -> Table:
 
 
 def add_row(grid: Table, *values: object) -> None:
+    from rich.text import Text
+
     grid.add_row(*(Text(safe(value)) for value in values))
 
 
 def _natural(column: Column) -> int:
     """The width of the column's longest line, header included."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
     texts = [str(column.header), *(cell.plain for cell in column.cells if isinstance(cell, Text))]
     return max(cell_len(line) for text in texts for line in text.split("\n"))
 

@@ -10,6 +10,9 @@ with ``eddsa-jcs-2022``.
 A document naming a context we do not bundle is refused (``context-unknown``)
 rather than stripped: with the context's terms dropped we would verify
 something other than what was signed.
+
+pyld (and what it pulls in: requests, lxml, about 20 MB) is imported on the
+first rdfc proof, not when the node starts: most nodes never meet one.
 """
 
 from __future__ import annotations
@@ -20,14 +23,6 @@ from datetime import datetime
 from typing import Any
 
 from federation.errors import SignatureError
-from federation.jsonld import (
-    DEFAULT_BUDGET_SECONDS,
-    CanonicalizationFailure,
-    CanonicalizationTimeout,
-    WorkerUnavailable,
-    canonicalize_with_budget,
-    strip_unknown_contexts,
-)
 from federation.proofs import eddsa_jcs
 from federation.proofs.integrity import (
     ASSERTION_METHOD,
@@ -45,7 +40,7 @@ async def verify_rdfc_proof(
     document: Mapping[str, Any],
     resolve_key: KeyResolver,
     *,
-    budget_seconds: float = DEFAULT_BUDGET_SECONDS,
+    budget_seconds: float | None = None,
     proof_purpose: str = ASSERTION_METHOD,
     now: datetime | None = None,
 ) -> VerifiedProof:
@@ -53,7 +48,8 @@ async def verify_rdfc_proof(
 
     Reasons: proof-missing, proof-malformed, cryptosuite-unsupported,
     proof-purpose-mismatch, proof-expired (only when ``now`` is given),
-    context-unknown, canonicalization-timeout (after ``budget_seconds``),
+    context-unknown, canonicalization-timeout (after ``budget_seconds``, by default
+    the JSON-LD worker's ``DEFAULT_BUDGET_SECONDS``),
     canonicalization-unavailable (no worker process; status 503),
     document-malformed, key-unavailable, proof-invalid. Every local check,
     canonicalisation included, runs before ``resolve_key`` is awaited.
@@ -82,6 +78,8 @@ async def verify_rdfc_proof(
 
 
 def _refuse_unknown_contexts(unsecured: Mapping[str, Any]) -> None:
+    from federation.jsonld import strip_unknown_contexts  # pyld on first use (see above)
+
     _, unknown = strip_unknown_contexts(dict(unsecured))
     if unknown:
         raise SignatureError(
@@ -91,12 +89,20 @@ def _refuse_unknown_contexts(unsecured: Mapping[str, Any]) -> None:
 
 
 async def _canonicalize(
-    config: Mapping[str, Any], unsecured: Mapping[str, Any], budget_seconds: float
+    config: Mapping[str, Any], unsecured: Mapping[str, Any], budget_seconds: float | None
 ) -> tuple[str, str]:
     """RDFC-1.0 N-Quads of the proof configuration and of the document, under one budget."""
+    from federation.jsonld import (  # pyld on first use (see above)
+        DEFAULT_BUDGET_SECONDS,
+        CanonicalizationFailure,
+        CanonicalizationTimeout,
+        WorkerUnavailable,
+    )
+
+    budget = DEFAULT_BUDGET_SECONDS if budget_seconds is None else budget_seconds
     try:
         proof_nquads, document_nquads = await canonicalize_with_budget(
-            [dict(config), dict(unsecured)], budget_seconds=budget_seconds
+            [dict(config), dict(unsecured)], budget_seconds=budget
         )
     except CanonicalizationTimeout as exc:
         raise SignatureError(str(exc), reason="canonicalization-timeout") from exc
@@ -107,3 +113,10 @@ async def _canonicalize(
     except CanonicalizationFailure as exc:
         raise SignatureError(f"cannot canonicalize: {exc}", reason="document-malformed") from exc
     return proof_nquads, document_nquads
+
+
+async def canonicalize_with_budget(documents: list[Any], *, budget_seconds: float) -> list[str]:
+    """The JSON-LD worker's ``canonicalize_with_budget``, imported on first use."""
+    from federation.jsonld import canonicalize_with_budget as canonicalize
+
+    return await canonicalize(documents, budget_seconds=budget_seconds)
