@@ -112,6 +112,12 @@ class FeedService:
         self._clock = clock
 
     async def feed(self, query: FeedQuery) -> list[FeedEntry]:
+        """A page of the feed, possible duplicates flagged."""
+        return flag_duplicates(await self.entries(query))
+
+    async def entries(self, query: FeedQuery) -> list[FeedEntry]:
+        """The feed's entries without duplicate flags (comparing pairs costs too much for
+        the whole feed, which the matching index reads)."""
         now = self._clock.now()
         ends_before = None
         if query.expiring_within_hours is not None:
@@ -119,23 +125,30 @@ class FeedService:
         raw = FeedFilter(
             now=to_text(now), purposes=query.purposes, categories=query.categories,
             urgencies=query.urgencies, text=query.text, near=query.near,
-            radius_km=query.radius_km, ends_before=ends_before,
+            radius_km=query.radius_km, ends_before=ends_before, limit=max(query.limit, 500),
         )  # fmt: skip
         reader = self._store.reader.feed
         entries = [self._local(row) for row in await reader.local(raw)]
-        levels: dict[str, Level] = {}
-        for row in await reader.remote(raw):
-            if await self._visible(row, levels):
-                entries.append(self._remote(row))
+        rows = await reader.remote(raw)
+        # Every origin's (and relayer's) level in one query, not one query per host.
+        actors = {row["actor_id"] for row in rows}
+        actors.update(row["relayed_by"] for row in rows if row["relayed_by"])
+        hosts = {actor: peer_host(actor) for actor in actors}
+        by_host = await self._trust.levels(list(set(hosts.values())))
+        levels = {actor: by_host[host] for actor, host in hosts.items()}
+        entries += [self._remote(row) for row in rows if self._visible(row, levels)]
         if query.near is not None:
             entries = [self._with_distance(e, query.near, query.radius_km) for e in entries]
             entries = [e for e in entries if e.distance_km is not None or query.radius_km is None]
-        return flag_duplicates(self._sorted(entries, query.sort)[: query.limit])
+        return self._sorted(entries, query.sort)[: query.limit]
 
     async def shows(self, actor_id: str, relayed_by: str | None, opened_at: str | None) -> bool:
         """Whether the feed would show a peer's item from ``actor_id`` (its page)."""
         row = {"actor_id": actor_id, "relayed_by": relayed_by, "opened_at": opened_at}
-        return await self._visible(row, {})  # type: ignore[arg-type]
+        actors = [actor_id, *([relayed_by] if relayed_by else [])]
+        by_host = await self._trust.levels(list({peer_host(a) for a in actors}))
+        levels = {actor: by_host[peer_host(actor)] for actor in actors}
+        return self._visible(row, levels)  # type: ignore[arg-type]
 
     async def public_offers(self) -> list[FeedEntry]:
         """Our own open public offers (the Atom feed anyone may read)."""
@@ -144,20 +157,16 @@ class FeedService:
         )
         return [self._local(row) for row in rows if row["visibility"] == "public"]
 
-    async def _level(self, actor: str, levels: dict[str, Level]) -> Level:
-        host = peer_host(actor)
-        if host not in levels:
-            levels[host] = await self._trust.level(host)
-        return levels[host]
-
-    async def _visible(self, row: Row, levels: dict[str, Level]) -> bool:
-        origin = await self._level(row["actor_id"], levels)
+    @staticmethod
+    def _visible(row: Row, levels: dict[str, Level]) -> bool:
+        """``levels``: the level of every origin and relayer, by actor."""
+        origin = levels[row["actor_id"]]
         if origin is Level.BLOCKED:
             return False
         if row["opened_at"] is not None or origin in ALLOWED_IN_ALLOWLIST:
             return True
         if origin is Level.UNKNOWN and row["relayed_by"]:
-            return await self._level(row["relayed_by"], levels) in ALLOWED_IN_ALLOWLIST
+            return levels[row["relayed_by"]] in ALLOWED_IN_ALLOWLIST
         return False
 
     def _local(self, row: Row) -> FeedEntry:

@@ -129,6 +129,14 @@ class TrustService:
         """May this peer post to us, and may we deliver to it?"""
         return await self.refusal(host) is None
 
+    async def levels(self, hosts: list[str]) -> dict[str, Level]:
+        """``level`` of each of ``hosts``, asked in one query (a feed page's origins)."""
+        normalised = {host: normalise(host) for host in set(hosts)}
+        governing = {host: _parents(canonical) for host, canonical in normalised.items()}
+        wanted = sorted({entry for entries in governing.values() for entry in entries})
+        levels, _ = await self._store.reader.trust.standing(wanted)
+        return {host: _level(normalised[host], governing[host], levels) for host in normalised}
+
     async def exchangeable(self, hosts: list[str]) -> set[str]:
         """Those of ``hosts`` that ``may_exchange``, asked in one query (a fan-out's targets)."""
         normalised = {host: normalise(host) for host in set(hosts)}

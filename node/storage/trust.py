@@ -48,6 +48,7 @@ class Report:
 
 
 _PEER_COLUMNS = [f.name for f in fields(PeerRow)]
+_CHUNK = 5000  # hosts per query, well under SQLite's limit on bound parameters
 
 
 def _peer(row: Any) -> PeerRow:
@@ -71,17 +72,21 @@ class TrustRepository:
         return [_peer(row) for row in rows]
 
     async def standing(self, hosts: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-        """The levels of those of ``hosts`` that have one, and the policy, in one query
-        (asked for every inbound activity and every delivery target)."""
-        marks = ", ".join("?" for _ in hosts)
-        rows = await fetch_all(
-            self._conn,
-            f"SELECT 'peer' AS kind, host AS name, level AS value FROM peers"  # noqa: S608
-            f" WHERE host IN ({marks}) UNION ALL SELECT 'policy', key, value FROM node_policy",
-            hosts,
-        )
-        levels = {row["name"]: row["value"] for row in rows if row["kind"] == "peer"}
-        policy = {row["name"]: row["value"] for row in rows if row["kind"] == "policy"}
+        """The levels of those of ``hosts`` that have one, and the policy: one query per
+        few thousand hosts (asked for every inbound activity and every delivery target)."""
+        levels: dict[str, str] = {}
+        policy: dict[str, str] = {}
+        for start in range(0, max(len(hosts), 1), _CHUNK):
+            chunk = hosts[start : start + _CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows = await fetch_all(
+                self._conn,
+                f"SELECT 'peer' AS kind, host AS name, level AS value FROM peers"  # noqa: S608
+                f" WHERE host IN ({marks}) UNION ALL SELECT 'policy', key, value FROM node_policy",
+                chunk,
+            )
+            for row in rows:
+                (levels if row["kind"] == "peer" else policy)[row["name"]] = row["value"]
         return levels, policy
 
     async def all_peers(self) -> list[PeerRow]:
