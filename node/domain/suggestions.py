@@ -66,7 +66,7 @@ class SuggestionService:
             self._built is None or now - self._built >= REBUILD_AFTER
         )
         if self._built is None or stale:
-            entries = await self._feed.feed(FeedQuery(limit=INDEX_LIMIT))
+            entries = await self._feed.entries(FeedQuery(limit=INDEX_LIMIT))
             items = [(e, match_item(e)) for e in entries]
             self._entries = {e.id: e for e, item in items if item is not None}
             self._index = MatchIndex([item for _, item in items if item is not None])
