@@ -26,8 +26,11 @@ from node.storage.backfills import Backfill
 
 log = logging.getLogger("solidarity.backfill")
 
-MAX_PAGES = 50
-MAX_ITEMS = 2000
+# Bounds on one catch-up: a coalition subscribing to a big group (10,000 open
+# offers is 500 outbox pages of 20) must get everything; a peer cannot make us
+# fetch forever.
+MAX_PAGES = 1000
+MAX_ITEMS = 20_000
 
 
 class BackfillWorker:
@@ -49,29 +52,30 @@ class BackfillWorker:
         if backfill is None:
             return 0
         now = to_text(self._clock.now())
-        if (
-            backfill.next_page is None
-            or backfill.pages_done >= MAX_PAGES
-            or (backfill.items_seen >= MAX_ITEMS)
-        ):
+        for _ in range(2):  # the collection itself, then at once its first page
+            if (
+                backfill.next_page is None
+                or backfill.pages_done >= MAX_PAGES
+                or (backfill.items_seen >= MAX_ITEMS)
+            ):
+                async with self._store.transaction() as repos:
+                    await repos.backfills.advance(replace(backfill, state="done"), now)
+                return 0
+            try:
+                page = (await self._fetcher.fetch_json(backfill.next_page)).document
+            except FederationError as error:
+                async with self._store.transaction() as repos:
+                    await repos.backfills.advance(
+                        replace(backfill, state="failed", last_error=error.reason), now
+                    )
+                log.info("backfill actor=%s failed reason=%s", backfill.actor_id, error.reason)
+                return 0
+            if page.get("type") != "OrderedCollection":
+                return await self._store_page(backfill, page, now)
+            backfill = replace(backfill, next_page=_id_of(page.get("first")))
             async with self._store.transaction() as repos:
-                await repos.backfills.advance(replace(backfill, state="done"), now)
-            return 0
-        try:
-            page = (await self._fetcher.fetch_json(backfill.next_page)).document
-        except FederationError as error:
-            async with self._store.transaction() as repos:
-                await repos.backfills.advance(
-                    replace(backfill, state="failed", last_error=error.reason), now
-                )
-            log.info("backfill actor=%s failed reason=%s", backfill.actor_id, error.reason)
-            return 0
-        if page.get("type") == "OrderedCollection":  # the collection itself: go to its first page
-            first = _id_of(page.get("first"))
-            async with self._store.transaction() as repos:
-                await repos.backfills.advance(replace(backfill, next_page=first), now)
-            return 0
-        return await self._store_page(backfill, page, now)
+                await repos.backfills.advance(backfill, now)
+        return 0
 
     async def _store_page(self, backfill: Backfill, page: dict[str, Any], now: str) -> int:
         items = page.get("orderedItems")
