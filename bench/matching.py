@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import math
 import os
 import random
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.machine import describe
+from bench.report import percentile, print_table, write
 from node.domain.location import KM_PER_DEGREE, snap_to_grid
 from node.domain.matching import DEFAULT_CELL_DEG, Match, MatchIndex, MatchItem, score
 from schemas.vocab import Category, Purpose, Unit, Urgency
@@ -113,11 +113,6 @@ def brute_force(request: MatchItem, offers: list[MatchItem], limit: int) -> list
     return scored[:limit]
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1)]
-
-
 def run(
     offers_count: int, requests_count: int, verify: int, seed: int, cell_deg: float
 ) -> dict[str, Any]:
@@ -199,15 +194,8 @@ def main() -> None:
     parser.add_argument("--cell", type=float, default=DEFAULT_CELL_DEG, help="grid cell, degrees")
     args = parser.parse_args()
     result = run(args.offers, args.requests, args.verify, args.seed, args.cell)
-    machine = result["machine"]
-    print(f"machine: {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}")
-    print(f"{'measure':<32}{'value':>12}")
-    for key, value in result.items():
-        if key != "machine":
-            print(f"{key:<32}{value!s:>12}")
-    out = Path(__file__).parent / "results" / "matching.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    print_table(result)
+    write("matching", result)
 
 
 if __name__ == "__main__":

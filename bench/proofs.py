@@ -10,15 +10,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
-import json
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from bench.machine import describe
+from bench.report import print_table, write
 from federation.proofs import canonicalize, create_proof, verify_proof
 
 ACTOR = "https://aid.example/actor"
@@ -93,15 +92,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=2000)
     result = asyncio.run(run(parser.parse_args().count))
-    machine = result["machine"]
-    print(f"machine: {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}")
-    print(f"{'measure':<32}{'value':>12}")
-    for key in ("objects", "create_us_per_object", "verify_us_per_object",
-                "floor_us_per_object", "verify_to_floor", "verified_per_second"):  # fmt: skip
-        print(f"{key:<32}{result[key]:>12}")
-    out = Path(__file__).parent / "results" / "proofs.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    print_table(result)
+    write("proofs", result)
 
 
 if __name__ == "__main__":
