@@ -18,6 +18,8 @@ WebhookEvent = Literal[
 Channel = Literal["in-app", "email"]
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 DeliveryState = Literal["pending", "sent", "failed", "cancelled"]
+# A row id as SQLite stores it: larger integers overflowed into a 500.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class _Body(BaseModel):
@@ -44,12 +46,12 @@ class NotificationList(BaseModel):
 
 class NotificationQuery(_Body):
     unread: bool = False
-    before: int | None = Field(default=None, ge=1)
+    before: RowId | None = None
     limit: int = Field(default=50, ge=1, le=200)
 
 
 class MarkRead(_Body):
-    ids: list[int] | None = Field(default=None, max_length=500)
+    ids: list[RowId] | None = Field(default=None, max_length=500)
     all: bool = False
 
     @model_validator(mode="after")

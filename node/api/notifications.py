@@ -117,7 +117,8 @@ def delivery_out(row: DeliveryRow, attempts: list[AttemptRow]) -> NoticeDelivery
 
 def _id(call: Call) -> int:
     raw = call.match("id")
-    return int(raw) if raw.isdigit() and len(raw) < 12 else 0
+    # ASCII digits only: "¹".isdigit() is true, but int() refuses it (a 500).
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else 0
 
 
 async def list_webhooks(call: Call) -> WebhookList:

@@ -71,6 +71,10 @@ async def test_the_inbox_under_a_steady_load(make_net: NetFactory) -> None:
     async with aiohttp.ClientSession() as session:
         sent, errors = await _drive(net, session)
     await net.settle(rounds=1000)
-    assert errors == 0
     outcomes = await net.outcomes()
-    assert sum(1 for k in outcomes if "soak-" in k) == sent, "nothing accepted was lost"
+    processed = sum(1 for k in outcomes if "soak-" in k)
+    rss, peak = _rss_mb()
+    print(f"soak done sent={sent} errors={errors} processed={processed} rss_mb={rss} "
+          f"max_rss_mb={peak}")  # fmt: skip
+    assert errors == 0
+    assert processed == sent, "nothing accepted was lost"

@@ -94,7 +94,9 @@ def usable_quantity(request: MatchItem, offer: MatchItem) -> float:
     usable = most
     if offer.unit_based or request.unit_based:
         step = _step(request, offer)
-        if step is not None:
+        # A step too fine to count in (a common step that rounds to zero, a ratio that
+        # overflows; a peer's denormal quantity) constrains nothing: never a crash.
+        if step is not None and step > 0.0 and math.isfinite(most / step):
             usable = math.floor(most / step + _EPS) * step
             if usable > most:  # the slack above must never lift it past the need or stock
                 usable = most
