@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any
 
@@ -129,9 +130,16 @@ class InboxReceiver:
     limits: InboxLimits = InboxLimits()
     policy: VerificationPolicy = DEFAULT_POLICY
     rate_limiter: RateLimiter | None = None
+    _receiving: int = dataclass_field(default=0, init=False, repr=False)
+
+    @property
+    def busy(self) -> bool:
+        """Whether an activity is being received right now (the worker lets it go first)."""
+        return self._receiving > 0
 
     async def receive(self, inbox: str, request: HttpRequest) -> bool:
         """Accept one activity; True if new, False if a duplicate. Raises FederationError."""
+        self._receiving += 1
         try:
             accepted = await self._receive(inbox, request)
         except FederationError as error:
@@ -139,6 +147,8 @@ class InboxReceiver:
             log.info("inbox rejected status=%d reason=%s detail=%s", error.status, error.reason,
                      error.detail)  # fmt: skip
             raise
+        finally:
+            self._receiving -= 1
         INBOX_ACCEPTED.inc()
         return accepted
 

@@ -7,7 +7,9 @@ then applies the handler for the activity's type and records the outcome.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -31,6 +33,11 @@ log = logging.getLogger("solidarity.inbox")
 
 MAX_ATTEMPTS = 8
 LOCK_FOR = timedelta(minutes=5)
+# Accepting comes first: while activities are arriving, a round waits up to this long
+# (in steps of YIELD_STEP) before taking rows, so a burst is acknowledged quickly and
+# processed right after; under a flood the worker still takes a batch at least this often.
+YIELD_FOR = 0.2
+YIELD_STEP = 0.01
 
 
 class InboxWorker:
@@ -49,6 +56,7 @@ class InboxWorker:
         clock: Clock,
         *,
         batch: int = 50,
+        receiving: Callable[[], bool] = lambda: False,
     ) -> None:
         self._store = store
         self._me = me
@@ -60,8 +68,13 @@ class InboxWorker:
         self._items = items
         self._software = software
         self._batch = batch
+        self._receiving = receiving
 
     async def run_once(self) -> int:
+        waited = 0.0
+        while self._receiving() and waited < YIELD_FOR:
+            await asyncio.sleep(YIELD_STEP)
+            waited += YIELD_STEP
         now = self._clock.now()
         async with self._store.transaction() as repos:
             rows = await repos.inbox.claim_due(to_text(now), self._batch, to_text(now + LOCK_FOR))

@@ -118,6 +118,7 @@ def build_federation(
             ObjectVerifier(key_directory, fetcher),
             SoftwareDirectory(store, fetcher, clock),
             clock,
+            receiving=lambda: receiver.busy,
         ),
         delivery_worker=DeliveryWorker(
             StoreDeliveries(store),
