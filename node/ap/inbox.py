@@ -71,20 +71,25 @@ class InboxWorker:
         self._receiving = receiving
 
     async def run_once(self) -> int:
-        waited = 0.0
-        while self._receiving() and waited < YIELD_FOR:
-            await asyncio.sleep(YIELD_STEP)
-            waited += YIELD_STEP
+        waited = await self._let_receivers_go(0.0)
         now = self._clock.now()
         async with self._store.transaction() as repos:
             rows = await repos.inbox.claim_due(to_text(now), self._batch, to_text(now + LOCK_FOR))
         for row in rows:
+            waited = await self._let_receivers_go(waited)
             try:
                 await self._process(row)
             except Exception:  # one bad row must never stall the rows behind it
                 log.exception("inbox activity=%s failed reason=handler-error", row.activity_id)
                 await self._finish(row, Outcome("failed", "handler-error"))
         return len(rows)
+
+    async def _let_receivers_go(self, waited: float) -> float:
+        """Wait while activities are being received, up to YIELD_FOR in a round."""
+        while self._receiving() and waited < YIELD_FOR:
+            await asyncio.sleep(YIELD_STEP)
+            waited += YIELD_STEP
+        return waited
 
     async def _process(self, row: QueuedActivity) -> None:
         handler = HANDLERS.get(row.type)
