@@ -9,7 +9,7 @@ from node.ap.routes import FEDERATION
 from node.api.endpoints import Call, Endpoint
 from node.errors import NotFound
 from node.storage.claims import Claim
-from schemas.api import ClaimAnswer, ClaimCreate, ClaimList, ClaimOut, ClaimQuery
+from schemas.coalition import ClaimAnswer, ClaimCreate, ClaimList, ClaimOut, ClaimQuery
 from schemas.vocab import Role
 
 

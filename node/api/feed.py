@@ -9,7 +9,7 @@ from node.domain.exports import ExportItem, to_atom, to_hxl_csv, to_json
 from node.domain.feed import FeedEntry, FeedQuery
 from node.errors import BadRequest, Unprocessable
 from node.services import SERVICES, Services
-from schemas.api import FeedEntryOut, FeedPage, FeedQueryIn, OriginOut
+from schemas.coalition import FeedEntryOut, FeedPage, FeedQueryIn, OriginOut
 from schemas.vocab import Category, Purpose, Role
 
 

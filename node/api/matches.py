@@ -7,7 +7,7 @@ from node.ap.routes import FEDERATION
 from node.api.claims import claim_out
 from node.api.endpoints import Call, Endpoint
 from node.domain.suggestions import Suggestion
-from schemas.api import ClaimOut, MatchList, MatchOut, NotifyMatch, OriginOut
+from schemas.coalition import ClaimOut, MatchList, MatchOut, NotifyMatch, OriginOut
 from schemas.vocab import Purpose, Role
 
 

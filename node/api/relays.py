@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from node.ap.routes import FEDERATION
 from node.api.endpoints import Call, Endpoint
-from schemas.api import ReferIn, ReferOut, RelayIn, RelayOut
+from schemas.api import RelayIn, RelayOut
+from schemas.coalition import ReferIn, ReferOut
 from schemas.vocab import Purpose, Role
 
 

@@ -16,7 +16,7 @@ from node.errors import NodeError, Unprocessable
 from node.web import queries
 from node.web.i18n import N_
 from node.web.pages import Page, local_path, page_handler
-from schemas.api import FeedQueryIn
+from schemas.coalition import FeedQueryIn
 
 LISTS = ("purpose", "category", "urgency")
 FILTER_ERROR = N_("Some filters were not valid and were ignored.")
