@@ -96,6 +96,7 @@ def build_federation(
         clock.now,
         rate_limiter=RateLimiter(settings.inbox_rate_per_minute / 60, settings.inbox_burst),
     )
+    verifier = ObjectVerifier(key_directory, fetcher)
     follows = FollowService(store, me, outbox, actors, fetcher, addresses, services.trust, clock)
     return Federation(
         actor=me,
@@ -115,7 +116,7 @@ def build_federation(
             actors,
             services.trust,
             services.items,
-            ObjectVerifier(key_directory, fetcher),
+            verifier,
             SoftwareDirectory(store, fetcher, clock),
             clock,
             receiving=lambda: receiver.busy,
@@ -135,9 +136,7 @@ def build_federation(
         referrals=ReferralService(
             store, me, outbox, actors, follows.resolve, services.items, services.trust
         ),
-        backfill=BackfillWorker(
-            store, fetcher, ObjectVerifier(key_directory, fetcher), services.trust, clock
-        ),
+        backfill=BackfillWorker(store, fetcher, verifier, services.trust, clock),
         claims=ClaimService(store, me, outbox, actors, services.items, services.trust, clock),
         inbox_wake=inbox_wake,
         delivery_wake=delivery_wake,

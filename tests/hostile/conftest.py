@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from node.services import SERVICES
 from node.settings import load_settings
 from schemas.vocab import Role
 from tests.conftest import START, Node
+from tests.e2e.conftest import free_ports
 from tests.hostile.harness import Actor, HostileServer, shared_keys, sign
 
 # Names the hostile server answers for (all resolve to 127.0.0.1 on its port).
@@ -43,17 +43,6 @@ PRIVATE_NAMES = {"intranet.test": "10.20.30.40", "metadata.test": "169.254.169.2
 DEAD_HOSTS = tuple(f"dead-{n}.test" for n in range(12))
 INBOX_LOG = "solidarity.inbox"
 API_LOG = "solidarity.api"
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 @dataclass

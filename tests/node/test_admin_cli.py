@@ -12,7 +12,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import threading
 import urllib.request
@@ -35,6 +34,7 @@ from node.settings import load_settings
 from node.storage import Repositories, Store
 from node.storage.follows import Followee, Follower
 from tests.conftest import dump_database
+from tests.e2e.conftest import free_ports
 
 NOW = "2026-03-01T12:00:00Z"
 HEADER = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate"
@@ -392,10 +392,7 @@ def test_follow_requests_pending_approve_and_reject(cli: Callable[..., Run], dat
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    return free_ports(1)[0]
 
 
 def loopback_session(sockets: LoopbackOnlySockets) -> Callable[[AddressPolicy], ClientSession]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -17,13 +16,11 @@ import pytest
 
 from admin.cli import main
 from federation.keys import load_keys
+from tests.e2e.conftest import free_ports
 
 
 def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    return free_ports(1)[0]
 
 
 def test_init_creates_settings_keys_and_database(

@@ -9,7 +9,6 @@ sockets refuse any non-loopback address; SMTP goes to 127.0.0.1.
 from __future__ import annotations
 
 import email
-import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -33,12 +32,11 @@ from node.services import SERVICES
 from node.settings import load_settings
 from schemas.vocab import Role
 from tests.conftest import START, Node
+from tests.e2e.conftest import free_ports
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
 
 
 class _SmtpHandler:
