@@ -8,8 +8,10 @@ Every change is written to the audit log in the same transaction.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, Literal
 
 from federation.hosts import peer_host
@@ -73,11 +75,23 @@ def _parents(host: str) -> list[str]:
     return candidates
 
 
+@lru_cache(maxsize=16_384)  # pure; asked with the same few peers' hosts over and over
+def _canonical(host: str) -> str:
+    canonical = peer_host(host)
+    return canonical if canonical.startswith("[") else block_domain(canonical)
+
+
+@lru_cache(maxsize=16_384)
+def _governing(host: str) -> tuple[str, tuple[str, ...]]:
+    """``host`` normalised, and the entries that can govern it (see ``_parents``)."""
+    canonical = normalise(host)
+    return canonical, tuple(_parents(canonical))
+
+
 def normalise(host: str) -> str:
     """The canonical peer key of an admin-entered host, refusing what is not a host name."""
     try:
-        canonical = peer_host(host)
-        return canonical if canonical.startswith("[") else block_domain(canonical)
+        return _canonical(host)
     except ValueError as error:
         raise Unprocessable(
             f"{host!r} is not a host.",
@@ -86,7 +100,7 @@ def normalise(host: str) -> str:
         ) from error
 
 
-def _level(host: str, governing: list[str], levels: dict[str, str]) -> Level:
+def _level(host: str, governing: Sequence[str], levels: dict[str, str]) -> Level:
     """``host``'s level from the levels of the entries governing it (a block covers all)."""
     if any(levels.get(entry) == Level.BLOCKED for entry in governing):
         return Level.BLOCKED
@@ -150,10 +164,9 @@ class TrustService:
         }  # fmt: skip
 
     async def refusal(self, host: str) -> str | None:
-        """Why a peer may not talk to us (a reason code), or None (one query)."""
-        host = normalise(host)
-        parents = _parents(host)
-        levels, rows = await self._store.reader.trust.standing(parents)
+        """Why a peer may not talk to us (a reason code), or None (one point read)."""
+        host, parents = _governing(host)
+        levels, rows = self._store.points.trust.standing(parents)
         return _refusal(_level(host, parents, levels), Policy.from_rows(rows).mode)
 
     async def follow_decision(self, host: str) -> FollowDecision:

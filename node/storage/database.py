@@ -50,6 +50,14 @@ class SchemaTooNew(RuntimeError):
     """The database was migrated by a newer release; older code must not touch it."""
 
 
+def _connect_points(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 200")  # a WAL reader waits only in rare recoveries
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
 class Database:
     """Owns the connections to one SQLite file."""
 
@@ -57,12 +65,14 @@ class Database:
         self.path = path
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
+        self._points: sqlite3.Connection | None = None
         self._lock = asyncio.Lock()
 
     async def open(self) -> None:
         self._writer = await _connect(self.path, read_only=False)
         await self._migrate(self._writer)
         self._reader = await _connect(self.path, read_only=True)
+        self._points = _connect_points(self.path)
 
     async def applied_versions(self) -> list[int]:
         async with self.reader.execute("SELECT version FROM schema_migrations") as cursor:
@@ -72,13 +82,25 @@ class Database:
         for conn in (self._reader, self._writer):
             if conn is not None:
                 await conn.close()
-        self._reader = self._writer = None
+        if self._points is not None:
+            self._points.close()
+        self._reader = self._writer = self._points = None
 
     @property
     def reader(self) -> aiosqlite.Connection:
         if self._reader is None:
             raise RuntimeError("database is not open")
         return self._reader
+
+    @property
+    def points(self) -> sqlite3.Connection:
+        """A read-only connection used synchronously, on the event loop's own thread, for
+        point lookups through an index (a peer's trust level on every inbound activity):
+        such a query costs less than a trip to the reader's thread, and a WAL reader never
+        waits for the writer. Never for scans or anything that grows with the data."""
+        if self._points is None:
+            raise RuntimeError("database is not open")
+        return self._points
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -93,6 +115,16 @@ class Database:
                 await self._writer.execute("ROLLBACK")
                 raise
             await self._writer.execute("COMMIT")
+
+    @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The writer, under the same lock, outside an explicit transaction: for a write
+        that is a single statement, which SQLite makes atomic by itself. One trip to the
+        writer's thread instead of three (``BEGIN``, the statement, ``COMMIT``)."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        async with self._lock:
+            yield self._writer
 
     async def _migrate(self, conn: aiosqlite.Connection) -> None:
         await conn.execute(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -58,6 +60,35 @@ def _peer(row: Any) -> PeerRow:
     return PeerRow(**values)
 
 
+def _standing_sql(count: int) -> str:
+    marks = ", ".join("?" for _ in range(count))
+    return (
+        f"SELECT 'peer' AS kind, host AS name, level AS value FROM peers"  # noqa: S608
+        f" WHERE host IN ({marks}) UNION ALL SELECT 'policy', key, value FROM node_policy"
+    )
+
+
+def _sort_standing(rows: list[Any], levels: dict[str, str], policy: dict[str, str]) -> None:
+    for row in rows:
+        (levels if row["kind"] == "peer" else policy)[row["name"]] = row["value"]
+
+
+class TrustPoints:
+    """Trust lookups answered at once on the event loop's thread (``Database.points``)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def standing(self, hosts: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """``TrustRepository.standing`` for the few entries governing one host (asked for
+        every inbound activity)."""
+        levels: dict[str, str] = {}
+        policy: dict[str, str] = {}
+        rows = self._conn.execute(_standing_sql(len(hosts)), hosts).fetchall()
+        _sort_standing(rows, levels, policy)
+        return levels, policy
+
+
 class TrustRepository:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -73,20 +104,13 @@ class TrustRepository:
 
     async def standing(self, hosts: list[str]) -> tuple[dict[str, str], dict[str, str]]:
         """The levels of those of ``hosts`` that have one, and the policy: one query per
-        few thousand hosts (asked for every inbound activity and every delivery target)."""
+        few thousand hosts (asked for every delivery target)."""
         levels: dict[str, str] = {}
         policy: dict[str, str] = {}
         for start in range(0, max(len(hosts), 1), _CHUNK):
             chunk = hosts[start : start + _CHUNK]
-            marks = ", ".join("?" for _ in chunk)
-            rows = await fetch_all(
-                self._conn,
-                f"SELECT 'peer' AS kind, host AS name, level AS value FROM peers"  # noqa: S608
-                f" WHERE host IN ({marks}) UNION ALL SELECT 'policy', key, value FROM node_policy",
-                chunk,
-            )
-            for row in rows:
-                (levels if row["kind"] == "peer" else policy)[row["name"]] = row["value"]
+            _sort_standing(await fetch_all(self._conn, _standing_sql(len(chunk)), chunk),
+                           levels, policy)  # fmt: skip
         return levels, policy
 
     async def all_peers(self) -> list[PeerRow]:
