@@ -35,7 +35,7 @@ from federation.httpsig.reasons import Reason, fail
 from federation.httpsig.records import Candidate
 
 _PARAM = re.compile(
-    r'[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|([^\s",]+))[ \t]*'
+    r'[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|([^\s",]+))[ \t]*'
 )
 _CREATED = re.compile(r"\d{1,15}")
 _EXPIRES = re.compile(r"\d{1,15}(\.\d{1,9})?")

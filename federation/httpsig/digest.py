@@ -18,11 +18,11 @@ from federation.httpsig.structured_fields import (
 )
 from federation.httpsig.structured_fields_parser import parse_dictionary
 
-_HASHES = {"sha-256": "sha256", "sha-512": "sha512"}
+_HASHES = {"sha-256": hashlib.sha256, "sha-512": hashlib.sha512}
 
 
 def _hash(algorithm: str, body: bytes) -> bytes:
-    return hashlib.new(_HASHES[algorithm], body).digest()
+    return _HASHES[algorithm](body).digest()
 
 
 def digest_header(body: bytes, algorithm: str = "sha-256") -> str:

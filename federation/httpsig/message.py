@@ -20,16 +20,18 @@ class Headers:
     from ``(name, value)`` pairs, in wire order.
     """
 
-    __slots__ = ("_pairs",)
+    __slots__ = ("_pairs", "_values")
 
     def __init__(self, source: HeaderSource = ()) -> None:
         pairs = source.items() if isinstance(source, Mapping) else source
         self._pairs = tuple((str(name).lower(), str(value)) for name, value in pairs)
+        self._values: dict[str, list[str]] = {}
+        for key, value in self._pairs:
+            self._values.setdefault(key, []).append(value.strip(" \t"))
 
     def get_all(self, name: str) -> list[str]:
         """Every value of ``name``, in order, each stripped of surrounding whitespace."""
-        wanted = name.lower()
-        return [value.strip(" \t") for key, value in self._pairs if key == wanted]
+        return list(self._values.get(name.lower(), ()))
 
     def combined(self, name: str) -> str | None:
         """All values of ``name`` joined with ", " (RFC 9110 section 5.3), or None."""
@@ -37,7 +39,7 @@ class Headers:
         return ", ".join(values) if values else None
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and any(key == name.lower() for key, _ in self._pairs)
+        return isinstance(name, str) and name.lower() in self._values
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self._pairs)

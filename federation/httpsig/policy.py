@@ -6,6 +6,7 @@ whose key is 1024-bit and whose C.1 case covers only ``date``) can relax it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -76,8 +77,24 @@ def check_expires(expires: datetime, now: datetime) -> None:
         raise fail(Reason.SIGNATURE_EXPIRED, f"the signature expired at {expires.isoformat()}")
 
 
+_MONTHS = dict(zip(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                    "Nov", "Dec"), range(1, 13), strict=True))  # fmt: skip
+_IMF_FIXDATE = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), ([0-9]{2}) ([A-Z][a-z]{2}) ([0-9]{4})"
+    r" ([0-9]{2}):([0-9]{2}):([0-9]{2}) GMT"
+)
+
+
 def parse_http_date(value: str) -> datetime:
     """Parse a ``Date`` header (RFC 9110 IMF-fixdate and the obsolete forms)."""
+    fixdate = _IMF_FIXDATE.fullmatch(value)
+    if fixdate is not None and fixdate[2] in _MONTHS:  # what every sender sends: parsed directly
+        day, _, year, hour, minute, second = fixdate.groups()
+        try:
+            return datetime(int(year), _MONTHS[fixdate[2]], int(day), int(hour), int(minute),
+                            int(second), tzinfo=UTC)  # fmt: skip
+        except ValueError as error:
+            raise fail(Reason.SIGNATURE_MALFORMED, "the Date header is not an HTTP date") from error
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError) as error:

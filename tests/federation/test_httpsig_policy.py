@@ -381,3 +381,24 @@ async def test_too_many_signatures() -> None:
     signatures = ", ".join(f"l{i}=:AAAA:" for i in range(5))
     request = request_with("GET", URL, [("Signature-Input", inputs), ("Signature", signatures)])
     assert await refused(request) == "signature-malformed"
+
+
+def test_every_http_date_form_gives_the_same_moment() -> None:
+    import random
+    from email.utils import format_datetime
+
+    from federation.httpsig.policy import parse_http_date
+
+    rng = random.Random(9110)
+    for _ in range(500):
+        moment = datetime(1995, 1, 1, tzinfo=NOW.tzinfo) + timedelta(seconds=rng.randint(0, 10**9))
+        fixdate = format_datetime(moment, usegmt=True)  # the form every sender uses
+        rfc850 = moment.strftime("%A, %d-%b-%y %H:%M:%S GMT")
+        asctime = moment.strftime("%a %b %e %H:%M:%S %Y")
+        assert parse_http_date(fixdate) == parse_http_date(rfc850) == moment, fixdate
+        assert parse_http_date(asctime) == moment, asctime
+    for bad in ("Sat, 31 Feb 2026 06:16:02 GMT", "Fri, 27 Nov 2026 25:16:02 GMT",
+                "Fri, 27 Zzz 2026 06:16:02 GMT", "yesterday"):  # fmt: skip
+        with pytest.raises(SignatureError) as refused:
+            parse_http_date(bad)
+        assert refused.value.reason == "signature-malformed", bad
