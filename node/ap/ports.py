@@ -100,7 +100,7 @@ class StoreInbox:
             while self._waiting:
                 group, self._waiting = self._waiting[: self._batch], self._waiting[self._batch :]
                 try:
-                    async with self._store.transaction() as repos:
+                    async with self._store.single_statement() as repos:
                         added = await repos.inbox.add_many([(a, at) for a, at, _ in group])
                 except Exception as error:  # every waiter of this group gets the failure
                     _fail(group, error)

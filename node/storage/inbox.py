@@ -19,6 +19,7 @@ class QueuedActivity:
     type: str
     body: str
     attempts: int
+    received_at: str = ""
 
 
 class InboxRepository:
@@ -75,7 +76,7 @@ class InboxRepository:
             " WHERE id IN (SELECT id FROM inbox_activities WHERE state = 'received'"
             " AND next_attempt_at <= :now AND (locked_until IS NULL OR locked_until <= :now)"
             " ORDER BY id LIMIT :limit)"
-            " RETURNING id, inbox, activity_id, actor_id, type, body, attempts",
+            " RETURNING id, inbox, activity_id, actor_id, type, body, attempts, received_at",
             {"now": now, "limit": limit, "lock": lock_until},
         )
         return sorted((QueuedActivity(**dict(row)) for row in rows), key=lambda a: a.id)
