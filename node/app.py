@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from federation.fetch import guarded_session
-from node.ap.routes import FEDERATION, federation_errors, setup_routes
+from node.ap.routes import FEDERATION, setup_routes
 from node.ap.wiring import SessionFactory, build_federation
 from node.api import setup_api
 from node.api.problems import problem_middleware
@@ -100,7 +100,7 @@ def create_app(
     services = build_services(settings, clock or SystemClock())
     metrics = NodeMetrics()
     app = web.Application(
-        middlewares=[metrics.middleware(), problem_middleware, federation_errors],
+        middlewares=[metrics.middleware(), problem_middleware],
         client_max_size=settings.max_body_bytes,
     )
     app[METRICS] = metrics

@@ -12,10 +12,12 @@ from aiohttp import web
 
 from admin.app import build_app
 from admin.commands.common import Commands, add_command, add_group, existing
+from node.accesslog import AccessLog
 from node.clock import SystemClock
 from node.datadir import create_token, initialise, is_initialised
 from node.domain.accounts import AccountService
 from node.logs import configure as configure_logging
+from node.ops import settle_heap
 from node.settings import Settings, load_settings
 from node.storage import Store
 from schemas.vocab import Role
@@ -71,8 +73,11 @@ def _serve(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, settings.log_format)
     ready = f"Serving {settings.name!r} at {settings.public_url}"
     # run_app calls ``print`` once the listener is up: the line means "ready".
+    app = build_app(settings)
+    app.on_startup.append(settle_heap)  # after the resources' own start-up
     web.run_app(
-        build_app(settings),
+        app,
+        access_log_class=AccessLog,
         host=settings.host,
         port=settings.port,
         print=lambda _: print(ready, flush=True),

@@ -25,9 +25,7 @@ from federation.documents.discovery import (
     nodeinfo_links,
     webfinger,
 )
-from federation.errors import FederationError
 from federation.httpsig import Headers, HttpRequest
-from federation.inbox import RateLimited
 from node.ap.authorized import refuse_blocked, require_reader
 from node.ap.note import local_note_id, note_for
 from node.ap.proposal import proposal
@@ -228,24 +226,6 @@ async def get_activity(request: web.Request) -> web.Response:
     if stored is None:
         raise NotFound("No such public activity here.", reason="activity-not-found")
     return activity_response(json.loads(stored.body))
-
-
-@web.middleware
-async def federation_errors(request: web.Request, handler: Any) -> web.StreamResponse:
-    """FederationErrors become problem responses with their status and reason (logged,
-    like every other refusal, by the API's logger)."""
-    from node.api.problems import log, problem_response
-
-    try:
-        response: web.StreamResponse = await handler(request)
-        return response
-    except FederationError as error:
-        log.info("rejected %s %s status=%d reason=%s", request.method, request.path,
-                 error.status, error.reason)  # fmt: skip
-        response = problem_response(error.status, "Refused", error.detail, error.reason)
-        if isinstance(error, RateLimited):
-            response.headers["Retry-After"] = str(error.retry_after)
-        return response
 
 
 async def get_context(request: web.Request) -> web.Response:

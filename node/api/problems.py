@@ -1,4 +1,5 @@
-"""RFC 9457 problem responses, in one middleware, and the request body guard."""
+"""RFC 9457 problem responses, in one middleware (for the API and federation's refusals
+alike), and the request body guard."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
+from federation.errors import FederationError
+from federation.inbox import RateLimited
 from node.errors import (
     BadRequest,
     FieldError,
@@ -52,6 +55,13 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
         )
         if error.status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="solidarity"'
+        return response
+    except FederationError as error:  # from the inbox and the other federation routes
+        log.info("rejected %s %s status=%d reason=%s", request.method, request.path,
+                 error.status, error.reason)  # fmt: skip
+        response = problem_response(error.status, "Refused", error.detail, error.reason)
+        if isinstance(error, RateLimited):
+            response.headers["Retry-After"] = str(error.retry_after)
         return response
     except web.HTTPException as error:
         if error.status < 400:

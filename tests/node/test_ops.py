@@ -131,3 +131,46 @@ def test_json_logs_are_one_object_per_line() -> None:
     entry = json.loads(line)
     assert entry["message"] == "inbox rejected status=401 reason=signature-invalid"
     assert (entry["level"], entry["logger"]) == ("info", "solidarity.inbox")
+
+
+async def test_the_access_log_leaves_out_accepted_activities_only(
+    aiohttp_server: Any, aiohttp_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from aiohttp import web
+
+    from node.accesslog import AccessLog
+
+    async def accepted(_: web.Request) -> web.Response:
+        return web.Response(status=202)
+
+    async def refused(_: web.Request) -> web.Response:
+        return web.Response(status=401, text="no")
+
+    app = web.Application()
+    app.router.add_post("/inbox", accepted)
+    app.router.add_post("/actor/inbox", refused)
+    app.router.add_get("/offers", accepted)
+    client = await aiohttp_client(await aiohttp_server(app, access_log_class=AccessLog))
+    with caplog.at_level("INFO", logger="aiohttp.access"):
+        for method, path in (("POST", "/inbox"), ("POST", "/actor/inbox"), ("GET", "/offers")):
+            await client.request(method, path, headers={"User-Agent": "Mastodon/4.3"})
+    lines = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
+    assert len(lines) == 2, "the worker logs each accepted activity once it is processed"
+    assert lines[0].startswith("POST /actor/inbox 401 ")
+    assert lines[0].endswith(' 127.0.0.1 "Mastodon/4.3"')
+    assert lines[1].startswith("GET /offers 202 ")
+
+
+async def test_the_heap_settles_once_started() -> None:
+    import gc
+
+    from aiohttp import web
+
+    from node.ops import settle_heap
+
+    gc.unfreeze()
+    await settle_heap(web.Application())
+    try:
+        assert gc.get_freeze_count() > 0, "start-up's objects are out of the collector's way"
+    finally:
+        gc.unfreeze()
