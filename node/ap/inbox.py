@@ -22,7 +22,7 @@ from node.ap.handlers_base import Context, Outcome, dropped, parse_body
 from node.ap.outbox import Outbox
 from node.ap.provenance import Dropped, ObjectVerifier
 from node.ap.software import SoftwareDirectory
-from node.clock import Clock, to_text
+from node.clock import Clock, from_text, to_text
 from node.domain.items import ItemService
 from node.domain.trust import TrustService
 from node.storage import Store
@@ -33,10 +33,11 @@ log = logging.getLogger("solidarity.inbox")
 
 MAX_ATTEMPTS = 8
 LOCK_FOR = timedelta(minutes=5)
-# Accepting comes first: while activities are arriving, a round waits up to this long
-# (in steps of YIELD_STEP) before taking rows, so a burst is acknowledged quickly and
-# processed right after; under a flood the worker still takes a batch at least this often.
-YIELD_FOR = 0.2
+# Accepting comes first: while activities are arriving, each row waits for a lull (looking
+# again every YIELD_STEP seconds), unless it was received ACCEPT_FIRST_FOR ago already. A
+# burst is acknowledged at the receiving rate and processed right after it; under a
+# sustained flood, processing lags about that long and the two share the event loop.
+ACCEPT_FIRST_FOR = timedelta(seconds=5)
 YIELD_STEP = 0.01
 
 
@@ -71,12 +72,11 @@ class InboxWorker:
         self._receiving = receiving
 
     async def run_once(self) -> int:
-        waited = await self._let_receivers_go(0.0)
         now = self._clock.now()
         async with self._store.transaction() as repos:
             rows = await repos.inbox.claim_due(to_text(now), self._batch, to_text(now + LOCK_FOR))
         for row in rows:
-            waited = await self._let_receivers_go(waited)
+            await self._let_receivers_go(row)
             try:
                 await self._process(row)
             except Exception:  # one bad row must never stall the rows behind it
@@ -84,12 +84,13 @@ class InboxWorker:
                 await self._finish(row, Outcome("failed", "handler-error"))
         return len(rows)
 
-    async def _let_receivers_go(self, waited: float) -> float:
-        """Wait while activities are being received, up to YIELD_FOR in a round."""
-        while self._receiving() and waited < YIELD_FOR:
+    async def _let_receivers_go(self, row: QueuedActivity) -> None:
+        """Wait while activities are being received, unless ``row`` has waited enough."""
+        if not row.received_at:
+            return
+        due = from_text(row.received_at) + ACCEPT_FIRST_FOR
+        while self._receiving() and self._clock.now() < due:  # noqa: ASYNC110 (a lull is sampled)
             await asyncio.sleep(YIELD_STEP)
-            waited += YIELD_STEP
-        return waited
 
     async def _process(self, row: QueuedActivity) -> None:
         handler = HANDLERS.get(row.type)
