@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -25,6 +26,7 @@ from federation.ratelimit import RateLimiter
 
 log = logging.getLogger("solidarity.inbox")
 
+QUIET = 0.01  # seconds
 JSON_TYPES = frozenset({"application/activity+json", "application/ld+json", "application/json"})
 
 TrustCheck = Callable[[str], Awaitable[str | None]]
@@ -135,10 +137,14 @@ class InboxReceiver:
     rate_limiter: RateLimiter | None = None
     _receiving: int = dataclass_field(default=0, init=False, repr=False)
 
+    _last_received: float = dataclass_field(default=0.0, init=False, repr=False)
+
     @property
     def busy(self) -> bool:
-        """Whether an activity is being received right now (the worker lets it go first)."""
-        return self._receiving > 0
+        """Whether activities are being received: one right now, or one within the last
+        QUIET seconds (the worker lets them go first, and waits for a real lull rather
+        than the instant between two)."""
+        return self._receiving > 0 or time.monotonic() - self._last_received < QUIET
 
     async def receive(self, inbox: str, request: HttpRequest) -> bool:
         """Accept one activity; True if new, False if a duplicate. Raises FederationError."""
@@ -152,6 +158,7 @@ class InboxReceiver:
             raise
         finally:
             self._receiving -= 1
+            self._last_received = time.monotonic()
         INBOX_ACCEPTED.inc()
         return accepted
 
