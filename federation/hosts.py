@@ -44,3 +44,23 @@ def peer_host(value: str) -> str:
         raise ValueError(f"no host in {value!r}")
     name = f"[{host.lower()}]" if ipv6 else _idna(host)
     return name if port in (None, default) else f"{name}:{port}"
+
+
+@lru_cache(maxsize=4096)
+def _origin_prefix(url: str) -> str | None:
+    """``scheme://authority/`` of a URL exactly as written, or None."""
+    scheme, sep, rest = url.partition("://")
+    authority, slash, _ = rest.partition("/")
+    return f"{scheme}://{authority}/" if sep and slash and authority else None
+
+
+def id_host(url: str, owner: str) -> str:
+    """``peer_host(url)`` for a URL seen once, such as an activity's id, given the URL of
+    its ``owner`` (an actor, asked again and again). Written with the owner's scheme and
+    authority character for character, as servers write their ids, it has the owner's
+    host; anything else is parsed, without caching, so that one-off URLs do not push
+    the actors out of ``peer_host``'s cache."""
+    prefix = _origin_prefix(owner)
+    if prefix is not None and url.startswith(prefix):
+        return peer_host(owner)
+    return peer_host.__wrapped__(url)

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from federation.errors import FederationError, SignatureError
-from federation.hosts import peer_host
+from federation.hosts import id_host, peer_host
 from federation.httpsig import DEFAULT_POLICY, HttpRequest, KeyResolver, VerificationPolicy
 from federation.httpsig import verify_request as verify_signature
 from federation.metrics import INBOX_ACCEPTED, INBOX_REJECTED
@@ -64,12 +64,16 @@ def _depth(value: Any, limit: int) -> int:
         depth += 1
         if depth > limit:
             return depth
-        below: list[Any] = []
-        for node in level:
-            children = node.values() if type(node) is dict else node
-            below += [c for c in children if type(c) is dict or type(c) is list]
-        level = below
+        level = [
+            child
+            for node in level
+            for child in (node.values() if node.__class__ is dict else node)
+            if child.__class__ in _CONTAINERS
+        ]
     return depth
+
+
+_CONTAINERS = frozenset({dict, list})
 
 
 def _id(value: Any) -> str | None:
@@ -169,7 +173,7 @@ class InboxReceiver:
         actor = _id(document["actor"])
         assert actor is not None
         try:
-            actor_host, id_host = peer_host(actor), peer_host(document["id"])
+            actor_host, activity_host = peer_host(actor), id_host(document["id"], actor)
         except ValueError as error:
             raise InboxError("the actor or activity id is not a URL") from error
         if self.rate_limiter is not None:
@@ -186,7 +190,7 @@ class InboxReceiver:
                 "the signing key does not belong to the activity's actor",
                 reason="key-owner-mismatch",
             )
-        if id_host != actor_host:
+        if activity_host != actor_host:
             raise FederationError(
                 "the activity id is on another host than its actor",
                 reason="activity-origin-mismatch",

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from federation.errors import FederationError  # noqa: E402
-from federation.hosts import peer_host  # noqa: E402
+from federation.hosts import id_host, peer_host  # noqa: E402
 from federation.httpsig import Headers, HttpRequest, PublicKeyRecord, verify_request  # noqa: E402
 from federation.httpsig.cavage import parse_signature_header  # noqa: E402
 from federation.inbox import InboxLimits, InboxReceiver, parse_activity  # noqa: E402
@@ -143,6 +143,26 @@ def test_host_spellings_of_one_peer_normalise_alike(
     assert peer_host(f"{scheme}://{spelled}/actor") == peer_host(name) == name
 
 
+urls = st.from_regex(
+    r"(https?://|//|)[A-Za-z0-9.:\[\]@?#%\t-]{0,24}(/[a-z?#/]{0,8})?", fullmatch=True
+)
+
+
+@QUICK
+@given(urls, urls, st.booleans())
+def test_an_ids_host_is_its_own_whatever_its_owner(url: str, owner: str, shared: bool) -> None:
+    if shared:  # the common case: the id written under the owner's scheme and authority
+        url = owner + url
+    try:
+        expected: str | ValueError = peer_host(url)
+    except ValueError as error:
+        expected = error
+    try:
+        assert id_host(url, owner) == expected
+    except ValueError:
+        assert isinstance(expected, ValueError)
+
+
 class _Store:
     async def persist(self, activity: InboundActivity, received_at: datetime) -> bool:
         return True
@@ -169,3 +189,33 @@ def test_inbox_intake_refuses_with_a_4xx(body: bytes) -> None:
         _refusal(error, 400, 499)
     else:
         pytest.fail("an unsigned activity was accepted")
+
+
+def _true_depth(value: Any) -> int:
+    """Levels of objects and arrays (a scalar adds none)."""
+    if isinstance(value, dict):
+        return 1 + max((_true_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_true_depth(v) for v in value), default=0)
+    return 0
+
+
+nested = st.recursive(
+    st.none() | st.text(alphabet="{}[]\\\"ab", max_size=6),  # brackets inside strings too
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner,
+                                                                max_size=3),
+    max_leaves=40,
+)  # fmt: skip
+
+
+@QUICK
+@given(nested, st.integers(min_value=1, max_value=6))
+def test_nesting_is_refused_exactly_past_the_limit(nest: Any, limit: int) -> None:
+    document = {"id": "https://a.example/1", "type": "Like", "actor": "https://a.example/u",
+                "object": nest}  # fmt: skip
+    body = json.dumps(document).encode()
+    if _true_depth(document) > limit:
+        with pytest.raises(FederationError, match="nested too deeply"):
+            parse_activity(body, InboxLimits(max_depth=limit))
+    else:
+        assert parse_activity(body, InboxLimits(max_depth=limit)) == document
