@@ -36,4 +36,5 @@ def to_text(moment: datetime) -> str:
 
 
 def from_text(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    moment = datetime.fromisoformat(text)  # reads the "Z" of what to_text wrote
+    return moment if text.endswith("Z") else moment.astimezone(UTC)

@@ -81,6 +81,6 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         trust=trust,
         blocks=BlockService(store, trust),
         feed=feed,
-        suggestions=SuggestionService(store, feed, clock),
+        suggestions=SuggestionService(store, feed),
         notifications=NotificationService(store, settings, clock),
     )

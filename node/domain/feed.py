@@ -9,6 +9,7 @@ opened them; a blocked or limited origin keeps them out. Possible duplicates
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -129,18 +130,54 @@ class FeedService:
         )  # fmt: skip
         reader = self._store.reader.feed
         entries = [self._local(row) for row in await reader.local(raw)]
-        rows = await reader.remote(raw)
-        # Every origin's (and relayer's) level in one query, not one query per host.
+        entries += await self._visible_entries(await reader.remote(raw))
+        if query.near is not None:
+            entries = [self._with_distance(e, query.near, query.radius_km) for e in entries]
+            entries = [e for e in entries if e.distance_km is not None or query.radius_km is None]
+        return self._sorted(entries, query.sort)[: query.limit]
+
+    async def _visible_entries(self, rows: list[Row]) -> list[FeedEntry]:
+        """Peers' rows the feed shows, as entries: every origin's (and relayer's) level
+        asked in one query, not one query per host."""
+        if not rows:
+            return []
         actors = {row["actor_id"] for row in rows}
         actors.update(row["relayed_by"] for row in rows if row["relayed_by"])
         hosts = {actor: peer_host(actor) for actor in actors}
         by_host = await self._trust.levels(list(set(hosts.values())))
         levels = {actor: by_host[host] for actor, host in hosts.items()}
-        entries += [self._remote(row) for row in rows if self._visible(row, levels)]
-        if query.near is not None:
-            entries = [self._with_distance(e, query.near, query.radius_km) for e in entries]
-            entries = [e for e in entries if e.distance_km is not None or query.radius_km is None]
-        return self._sorted(entries, query.sort)[: query.limit]
+        return [self._remote(row) for row in rows if self._visible(row, levels)]
+
+    async def ours(self) -> list[FeedEntry]:
+        """Our live offers and requests."""
+        rows = await self._store.reader.feed.local(
+            FeedFilter(now=to_text(self._clock.now()), limit=-1)
+        )
+        return [self._local(row) for row in rows]
+
+    async def pages(self, size: int) -> AsyncIterator[list[FeedEntry]]:
+        """The whole feed without duplicate flags, ours first, then peers' a page of at
+        most ``size`` rows at a time (so a reader need not hold it whole)."""
+        yield await self.ours()
+        now, after = to_text(self._clock.now()), 0
+        while rows := await self._store.reader.feed.remote_page(now, after, size):
+            after = rows[-1]["seq"]
+            yield await self._visible_entries(rows)
+
+    async def named(self, ids: Iterable[str]) -> dict[str, FeedEntry]:
+        """Those of the entries ``ids`` (item URLs) that the feed shows now, by id."""
+        now, reader = to_text(self._clock.now()), self._store.reader.feed
+        wanted = list(dict.fromkeys(ids))
+        ours = f"{self._settings.public_url}/"
+        local = [i.removeprefix(ours).partition("/")[2] for i in wanted if i.startswith(ours)]
+        remote = [i for i in wanted if not i.startswith(ours)]
+        entries = (
+            [self._local(row) for row in await reader.local_named(now, local)] if local else []
+        )
+        if remote:
+            entries += await self._visible_entries(await reader.remote_named(now, remote))
+        asked = set(wanted)
+        return {entry.id: entry for entry in entries if entry.id in asked}
 
     async def shows(self, actor_id: str, relayed_by: str | None, opened_at: str | None) -> bool:
         """Whether the feed would show a peer's item from ``actor_id`` (its page)."""

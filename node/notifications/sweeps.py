@@ -31,9 +31,9 @@ def notification_sweeps(
     """``session`` is the node's SSRF-guarded HTTP client and ``addresses`` its policy,
     so webhook calls obey the same rules as federation."""
     wake = asyncio.Event()
-    # Their own matching index: refreshing it on the sweeps' schedule must not make
-    # the API's suggestions staler (each index is rebuilt at most every few seconds).
-    suggestions = SuggestionService(services.store, services.feed, services.clock)
+    # The node's one matching index: the item asked about is always read fresh, and a
+    # second index would hold every live item a second time.
+    suggestions = services.suggestions
     scanner = NotificationScanner(services.store, services.notifications, suggestions,
                                   services.settings, services.clock, wake)  # fmt: skip
     poster = WebhookPoster(session, addresses, user_agent=f"{SOFTWARE_NAME}/{VERSION}")

@@ -23,8 +23,27 @@ class FeedFilter:
     limit: int = 500
 
 
+_ENDS = "(ends_at IS NULL OR ends_at > :now)"
+_LOCAL = (
+    "SELECT id, purpose, title, description AS summary, category, urgency, unit, quantity,"
+    " available_quantity, minimum_quantity, unit_based, latitude, longitude, radius_km,"
+    " area_name, begins_at, ends_at, visibility, updated_at FROM items"
+)
+_LOCAL_LIVE = "status IN ('open', 'partly-committed')"
+_REMOTE = (
+    "SELECT r.seq, r.id, r.actor_id, r.relayed_by, r.purpose, r.title, r.summary, r.category,"
+    " r.urgency, r.unit, r.quantity, r.available_quantity, r.minimum_quantity, r.unit_based,"
+    " r.latitude, r.longitude, r.radius_km, r.area_name, r.begins_at, r.ends_at, r.opened_at,"
+    " r.updated_at, a.name AS origin_name"
+    " FROM remote_items r LEFT JOIN remote_actors a ON a.id = r.actor_id"
+)
+_REMOTE_LIVE = (
+    "+status IN ('open', 'partly-committed') AND deleted_at IS NULL AND hidden_at IS NULL"
+)
+
+
 def _where(query: FeedFilter, params: dict[str, object]) -> list[str]:
-    where = ["(ends_at IS NULL OR ends_at > :now)"]
+    where = [_ENDS]
     params["now"] = query.now
     for column, values in (("purpose", query.purposes), ("category", query.categories),
                            ("urgency", query.urgencies)):  # fmt: skip
@@ -48,16 +67,23 @@ class FeedRepository:
 
     async def local(self, query: FeedFilter) -> list[Row]:
         params: dict[str, object] = {"limit": query.limit}
-        where = [*_where(query, params), "status IN ('open', 'partly-committed')"]
+        where = [*_where(query, params), _LOCAL_LIVE]
         if query.text and _fts_query(query.text):
             where.append("seq IN (SELECT rowid FROM items_fts WHERE items_fts MATCH :text)")
             params["text"] = _fts_query(query.text)
         return await fetch_all(
             self._conn,
-            "SELECT id, purpose, title, description AS summary, category, urgency, unit,"  # noqa: S608
-            " quantity, available_quantity, minimum_quantity, unit_based, latitude, longitude,"
-            " radius_km, area_name, begins_at, ends_at, visibility, updated_at FROM items"
-            f" WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT :limit",
+            f"{_LOCAL} WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT :limit",
+            params,
+        )
+
+    async def local_named(self, now: str, ids: list[str]) -> list[Row]:
+        """Those of our items ``ids`` (local ids) that are live."""
+        params: dict[str, object] = {"now": now}
+        marks = _marks(ids, params)
+        return await fetch_all(
+            self._conn,
+            f"{_LOCAL} WHERE {_ENDS} AND {_LOCAL_LIVE} AND id IN ({marks})",
             params,
         )
 
@@ -65,8 +91,7 @@ class FeedRepository:
         params: dict[str, object] = {"limit": query.limit}
         # "+status": not by the status index (every open row, then a sort) but newest
         # first by seq, stopping at the limit: 100k stored offers, 100 ms → 2 ms a page.
-        where = [*_where(query, params), "+status IN ('open', 'partly-committed')",
-                 "deleted_at IS NULL", "hidden_at IS NULL"]  # fmt: skip
+        where = [*_where(query, params), _REMOTE_LIVE]
         if query.text and _fts_query(query.text):
             where.append(
                 "seq IN (SELECT rowid FROM remote_items_fts WHERE remote_items_fts MATCH :text)"
@@ -74,11 +99,32 @@ class FeedRepository:
             params["text"] = _fts_query(query.text)
         return await fetch_all(
             self._conn,
-            "SELECT r.id, r.actor_id, r.relayed_by, r.purpose, r.title, r.summary, r.category,"  # noqa: S608
-            " r.urgency, r.unit, r.quantity, r.available_quantity, r.minimum_quantity,"
-            " r.unit_based, r.latitude, r.longitude, r.radius_km, r.area_name, r.begins_at,"
-            " r.ends_at, r.opened_at, r.updated_at, a.name AS origin_name"
-            " FROM remote_items r LEFT JOIN remote_actors a ON a.id = r.actor_id"
-            f" WHERE {' AND '.join(where)} ORDER BY r.seq DESC LIMIT :limit",
+            f"{_REMOTE} WHERE {' AND '.join(where)} ORDER BY r.seq DESC LIMIT :limit",
             params,
         )
+
+    async def remote_page(self, now: str, after: int, limit: int) -> list[Row]:
+        """Live peers' rows after ``seq`` ``after``, in ``seq`` order: the whole feed in
+        pages, for the matching index (each row carries its ``seq``)."""
+        return await fetch_all(
+            self._conn,
+            f"{_REMOTE} WHERE {_ENDS} AND {_REMOTE_LIVE} AND r.seq > :after"
+            " ORDER BY r.seq LIMIT :limit",
+            {"now": now, "after": after, "limit": limit},
+        )
+
+    async def remote_named(self, now: str, ids: list[str]) -> list[Row]:
+        """Those of peers' items ``ids`` that are live."""
+        params: dict[str, object] = {"now": now}
+        marks = _marks(ids, params)
+        return await fetch_all(
+            self._conn,
+            f"{_REMOTE} WHERE {_ENDS} AND {_REMOTE_LIVE} AND r.id IN ({marks})",
+            params,
+        )
+
+
+def _marks(values: list[str], params: dict[str, object]) -> str:
+    for index, value in enumerate(values):
+        params[f"v{index}"] = value
+    return ", ".join(f":v{index}" for index in range(len(values))) or "NULL"
