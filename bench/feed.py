@@ -9,8 +9,10 @@ the coordinator's client, times over loopback HTTP:
 
 - ``GET /api/v1/requests/{id}/matches`` for our requests: the first call builds
   the matching index from the feed (reported apart), then p50/p99 of calls;
-- the index rebuild that the first call after a change pays (after the 5 s
-  ``REBUILD_AFTER``);
+- the index rebuild that the first call after a change pays (data changed and
+  the 5 s ``REBUILD_AFTER`` passed), and meanwhile the slowest ``/healthz``
+  answer, polled from a second thread: how long the rebuild holds the event loop
+  (it yields between pages of the feed);
 - filtered feed pages (category, area, urgency, text, each with a sort).
 """
 
@@ -22,6 +24,8 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -105,6 +109,17 @@ def _get(url: str, token: str) -> tuple[float, Any]:
     return (time.perf_counter() - start) * 1000, document
 
 
+def _while_polling(call: Callable[[], float], url: str) -> tuple[float, float]:
+    """``call()``'s result, and the slowest answer from ``url`` polled meanwhile."""
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(call)
+        slowest = 0.0
+        while not running.done():
+            slowest = max(slowest, _get(url, "")[0])
+            time.sleep(0.005)
+        return running.result(), slowest
+
+
 def _post(url: str, token: str, body: dict[str, Any]) -> Any:
     return procs.call("POST", url, body, token)
 
@@ -161,7 +176,10 @@ def run(offers: int, peers: int, calls: int) -> dict[str, Any]:
             _post(f"{base}/api/v1/requests", token, {"title": "One more need",
                                                      "category": "water"})  # fmt: skip
             time.sleep(5.5)
-            rebuild_ms, _ = _get(f"{base}/api/v1/requests/{ours[1]}/matches", token)
+            rebuild_ms, stall_ms = _while_polling(
+                lambda: _get(f"{base}/api/v1/requests/{ours[1]}/matches", token)[0],
+                f"{base}/healthz",
+            )  # fmt: skip
             rss, peak = procs.rss_mb(node.pid)
     every_feed = [t for times in feeds.values() for t in times]
     result: dict[str, Any] = {
@@ -173,6 +191,7 @@ def run(offers: int, peers: int, calls: int) -> dict[str, Any]:
         "matches_p99_ms": _summary(match_times)["p99_ms"],
         "mean_matches_per_request": round(statistics.fmean(found), 2),
         "index_rebuild_after_change_ms": round(rebuild_ms, 1),
+        "slowest_healthz_during_rebuild_ms": round(stall_ms, 1),
         "feed_p50_ms": _summary(every_feed)["p50_ms"],
         "feed_p99_ms": _summary(every_feed)["p99_ms"],
         **{f"feed_{name}_p50_ms": _summary(times)["p50_ms"] for name, times in feeds.items()},
