@@ -79,13 +79,7 @@ class FeedRepository:
 
     async def local_named(self, now: str, ids: list[str]) -> list[Row]:
         """Those of our items ``ids`` (local ids) that are live."""
-        params: dict[str, object] = {"now": now}
-        marks = _marks(ids, params)
-        return await fetch_all(
-            self._conn,
-            f"{_LOCAL} WHERE {_ENDS} AND {_LOCAL_LIVE} AND id IN ({marks})",
-            params,
-        )
+        return await self._live_named(f"{_LOCAL} WHERE {_LOCAL_LIVE} AND id", now, ids)
 
     async def remote(self, query: FeedFilter) -> list[Row]:
         params: dict[str, object] = {"limit": query.limit}
@@ -115,16 +109,12 @@ class FeedRepository:
 
     async def remote_named(self, now: str, ids: list[str]) -> list[Row]:
         """Those of peers' items ``ids`` that are live."""
+        return await self._live_named(f"{_REMOTE} WHERE {_REMOTE_LIVE} AND r.id", now, ids)
+
+    async def _live_named(self, selected: str, now: str, ids: list[str]) -> list[Row]:
+        """``selected`` ends with the id column; the rows among ``ids`` not yet ended."""
         params: dict[str, object] = {"now": now}
-        marks = _marks(ids, params)
-        return await fetch_all(
-            self._conn,
-            f"{_REMOTE} WHERE {_ENDS} AND {_REMOTE_LIVE} AND r.id IN ({marks})",
-            params,
-        )
-
-
-def _marks(values: list[str], params: dict[str, object]) -> str:
-    for index, value in enumerate(values):
-        params[f"v{index}"] = value
-    return ", ".join(f":v{index}" for index in range(len(values))) or "NULL"
+        for index, value in enumerate(ids):
+            params[f"v{index}"] = value
+        marks = ", ".join(f":v{index}" for index in range(len(ids))) or "NULL"
+        return await fetch_all(self._conn, f"{selected} IN ({marks}) AND {_ENDS}", params)
