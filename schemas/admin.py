@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.vocab import Category
+from schemas.vocab import Category, Role
 
 Level = Literal["blocked", "limited", "unknown", "trusted", "partner"]
 Severity = Literal["suspend", "silence", "noop"]
@@ -198,3 +198,23 @@ class RotateKeys(_Body):
 
 class KeysRotated(BaseModel):
     ed25519_key_id: str
+
+
+class TokenQuery(_Body):
+    revoked: bool = False
+
+
+class TokenInfoOut(BaseModel):
+    """A bearer token as an admin sees it: never the token itself."""
+
+    id: int
+    role: Role
+    username: str | None = Field(description="the account it was issued to; none for tokens"
+                                 " made with `solidarity token create`")  # fmt: skip
+    label: str
+    created_at: str
+    revoked_at: str | None
+
+
+class TokenList(BaseModel):
+    tokens: list[TokenInfoOut]

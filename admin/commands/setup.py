@@ -11,13 +11,15 @@ import sys
 from aiohttp import web
 
 from admin.app import build_app
-from admin.commands.common import Commands, add_command, add_group, existing
+from admin.commands.common import WHO, Commands, add_command, add_group, existing, with_services
+from admin.commands.output import add_row, say, show, table, whole
 from node.accesslog import AccessLog
 from node.clock import SystemClock
 from node.datadir import create_token, initialise, is_initialised
 from node.domain.accounts import AccountService
 from node.logs import configure as configure_logging
 from node.ops import settle_heap
+from node.services import Services
 from node.settings import Settings, load_settings
 from node.storage import Store
 from schemas.vocab import Role
@@ -41,6 +43,12 @@ def register(commands: Commands) -> None:
     token_create = add_command(token, "create", "print a new bearer token", _token)
     token_create.add_argument("--role", choices=[r.value for r in Role], required=True)
     token_create.add_argument("--label", default="")
+    token_list = add_command(token, "list", "tokens and page sessions (never the tokens)",
+                             with_services(_tokens))  # fmt: skip
+    token_list.add_argument("--revoked", action="store_true", help="the revoked ones too")
+    token_revoke = add_command(token, "revoke", "revoke a token or end a page session at once",
+                               with_services(_revoke))  # fmt: skip
+    token_revoke.add_argument("id", type=int, help="its id, from `token list`")
 
     account = add_group(commands, "account", "local accounts")
     account_create = add_command(
@@ -90,6 +98,22 @@ def _token(args: argparse.Namespace) -> int:
     token = asyncio.run(create_token(settings, Role(args.role), args.label))
     print(f"New {args.role} token:")
     print(token)
+    return 0
+
+
+async def _tokens(services: Services, args: argparse.Namespace) -> int:
+    grid = table(whole("id"), whole("role"), "account", "label", whole("created"),
+                 whole("revoked"))  # fmt: skip
+    for token in await services.accounts.tokens(revoked=args.revoked):
+        add_row(grid, str(token.id), token.role.value, token.username or "-", token.label,
+                token.created_at, token.revoked_at or "-")  # fmt: skip
+    show(grid, empty="No tokens.")
+    return 0
+
+
+async def _revoke(services: Services, args: argparse.Namespace) -> int:
+    await services.accounts.revoke_id(args.id, who=WHO)
+    say(f"Revoked token {args.id}.")
     return 0
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from node.api.endpoints import Call, Endpoint
+from node.errors import NotFound
 from node.version import SOFTWARE_NAME, VERSION
+from schemas.admin import TokenInfoOut, TokenList, TokenQuery
 from schemas.api import (
     AccountCreate,
     AccountOut,
@@ -59,6 +61,22 @@ async def create_token(call: Call) -> TokenOut:
     return TokenOut(token=token, role=role)
 
 
+async def list_tokens(call: Call) -> TokenList:
+    revoked = call.query_as(TokenQuery).revoked
+    tokens = await call.services.accounts.tokens(revoked=revoked)
+    return TokenList(tokens=[TokenInfoOut(**token.__dict__) for token in tokens])
+
+
+async def revoke_token(call: Call) -> None:
+    raw = call.match("id")
+    # A token's row id: ASCII digits within SQLite's INTEGER; anything else names none.
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
+        raise NotFound(f"No live token {raw!r}.", reason="token-unknown")
+    assert call.principal is not None
+    await call.services.accounts.revoke_id(int(raw), who=call.principal.name,
+                                           current=call.principal.token_id)  # fmt: skip
+
+
 async def create_account(call: Call) -> AccountOut:
     body = call.body_as(AccountCreate)
     account = await call.services.accounts.create_account(body.username, body.password, body.role)
@@ -78,4 +96,10 @@ def meta_endpoints() -> list[Endpoint]:
         Endpoint("POST", "/api/v1/accounts", create_account, "createAccount",
                  "Create a coordinator or admin account", AccountOut, 201, body=AccountCreate,
                  role=Role.ADMIN, errors=(400, 401, 403, 409, 413, 415, 422)),
+        Endpoint("GET", "/api/v1/admin/tokens", list_tokens, "listTokens",
+                 "Bearer tokens and page sessions (never the tokens themselves)", TokenList,
+                 query=TokenQuery, role=Role.ADMIN, errors=(401, 403, 422)),
+        Endpoint("POST", "/api/v1/admin/tokens/{id}/revoke", revoke_token, "revokeToken",
+                 "Revoke a token or end a page session at once (audited)", None, 204,
+                 role=Role.ADMIN, errors=(401, 403, 404, 409)),
     ]  # fmt: skip

@@ -9,9 +9,9 @@ import secrets
 from dataclasses import dataclass
 
 from node.clock import Clock, to_text
-from node.errors import Conflict, Forbidden, Unauthorized
+from node.errors import Conflict, Forbidden, NotFound, Unauthorized
 from node.storage import Store
-from node.storage.accounts import AccountRow
+from node.storage.accounts import AccountRow, TokenInfo
 from schemas.vocab import Role
 
 # scrypt cost: 16 MiB of memory per hash (n × r × 128 bytes).
@@ -115,6 +115,21 @@ class AccountService:
             return
         async with self._store.transaction() as repos:
             await repos.accounts.revoke_token(row.id, to_text(self._clock.now()))
+
+    async def tokens(self, *, revoked: bool = False) -> list[TokenInfo]:
+        return await self._store.reader.accounts.tokens(revoked=revoked)
+
+    async def revoke_id(self, token_id: int, *, who: str, current: int | None = None) -> None:
+        """Revoke a live token by its id (audited). Not the caller's own: that is signing
+        out, and revoking it here by mistake would lock the admin out mid-task."""
+        if token_id == current:
+            raise Conflict("That is the token this request uses; sign out instead.",
+                           reason="token-in-use")  # fmt: skip
+        async with self._store.transaction() as repos:
+            now = to_text(self._clock.now())
+            if not await repos.accounts.revoke_token(token_id, now):
+                raise NotFound(f"No live token {token_id}.", reason="token-unknown")
+            await repos.trust.audit(now, who, "token.revoke", f"token:{token_id}", {}, "")
 
     async def authenticate(self, token: str) -> Principal:
         row = await self._store.reader.accounts.token_by_hash(hash_token(token))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from node.storage.database import fetch_one
+from node.storage.database import fetch_all, fetch_one
 from schemas.vocab import Role
 
 
@@ -24,6 +24,18 @@ class TokenRow:
     id: int
     role: Role
     account_id: int | None
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What an admin may see of a token: never the token or its hash."""
+
+    id: int
+    role: Role
+    username: str | None
+    label: str
+    created_at: str
+    revoked_at: str | None
 
 
 class AccountRepository:
@@ -79,7 +91,21 @@ class AccountRepository:
             return None
         return TokenRow(id=row["id"], role=Role(row["role"]), account_id=row["account_id"])
 
-    async def revoke_token(self, token_id: int, revoked_at: str) -> None:
-        await self._conn.execute(
-            "UPDATE api_tokens SET revoked_at = ? WHERE id = ?", (revoked_at, token_id)
+    async def revoke_token(self, token_id: int, revoked_at: str) -> bool:
+        """Revoke a live token; False when there is none with that id."""
+        cursor = await self._conn.execute(
+            "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            (revoked_at, token_id),
         )
+        return cursor.rowcount == 1
+
+    async def tokens(self, *, revoked: bool = False) -> list[TokenInfo]:
+        """Every live token (and the revoked ones too when ``revoked``), oldest first."""
+        rows = await fetch_all(
+            self._conn,
+            "SELECT t.id, t.role, a.username, t.label, t.created_at, t.revoked_at"
+            " FROM api_tokens t LEFT JOIN accounts a ON a.id = t.account_id"
+            " WHERE ? OR t.revoked_at IS NULL ORDER BY t.id",
+            (revoked,),
+        )
+        return [TokenInfo(**{**dict(row), "role": Role(row["role"])}) for row in rows]

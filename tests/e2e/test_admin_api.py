@@ -121,6 +121,14 @@ async def test_admin_endpoints_answer_as_documented(make_peer: PeerFactory) -> N
     (sent,) = reports["reports"]
     await check("POST", f"{base}/reports/{{id}}/resolve", f"{base}/reports/{sent['id']}/resolve",
                 role=ADMIN)  # fmt: skip
+    await node.services.accounts.issue_token(Role.COORDINATOR, label="spare")
+    tokens = await check("GET", f"{base}/tokens", f"{base}/tokens?revoked=true", role=ADMIN)
+    spare_id = next(t["id"] for t in tokens["tokens"] if t["label"] == "spare")
+    await check("POST", f"{base}/tokens/{{id}}/revoke", f"{base}/tokens/{spare_id}/revoke",
+                role=ADMIN)  # fmt: skip
+    await check(
+        "POST", f"{base}/tokens/{{id}}/revoke", f"{base}/tokens/{spare_id}/revoke", role=ADMIN
+    )  # 404: no longer live
     # Webhooks and notification deliveries: tests/notifications/test_api_documented.py.
     theirs = (f"{base}/webhooks", f"{base}/notifications")
     operations = {(m, p) for p, ops in doc["paths"].items() for m in ops
