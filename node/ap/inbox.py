@@ -32,6 +32,11 @@ from node.storage.peers import RemoteActor
 log = logging.getLogger("solidarity.inbox")
 
 MAX_ATTEMPTS = 8
+# Failures no retry can cure: the peer's own document or address is wrong, not the network.
+INCURABLE = frozenset({
+    "actor-malformed", "url-invalid", "scheme-refused", "address-refused", "origin-mismatch",
+    "redirect-invalid", "redirect-loop", "too-many-redirects",
+})  # fmt: skip
 LOCK_FOR = timedelta(minutes=5)
 # Accepting comes first: while activities are arriving, each row waits for a lull (looking
 # again every YIELD_STEP seconds), unless it was received ACCEPT_FIRST_FOR ago already. A
@@ -104,7 +109,10 @@ class InboxWorker:
             await self._finish(row, dropped(refusal.reason))
             return
         except FederationError as error:
-            await self._retry(row, error.reason)
+            if error.reason in INCURABLE:
+                await self._finish(row, Outcome("failed", error.reason))
+            else:
+                await self._retry(row, error.reason)
             return
         now = to_text(self._clock.now())
         async with self._store.transaction() as repos:

@@ -194,3 +194,14 @@ def _blocked() -> Any:
     from node.domain.trust import Level
 
     return Level.BLOCKED
+
+
+async def test_an_actor_document_gone_wrong_fails_at_once_rather_than_retrying(net: Net) -> None:
+    """What no retry can cure (the peer's own document is malformed) is not retried for
+    an hour: the activity fails with the reason at once."""
+    document = net.mallory.document(inbox="https://elsewhere.test/inbox")
+    net.hostile.serve(net.mallory.id, json_doc(document))
+    update = net.mallory.activity("Update", document, "inbox-elsewhere", **_to_us(net))
+    assert (await net.send(net.mallory, update))[0] == 202
+    await net.settle()
+    assert (await net.outcomes())[update["id"]] == "failed:actor-malformed"
