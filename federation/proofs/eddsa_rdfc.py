@@ -28,8 +28,8 @@ from federation.proofs.integrity import (
     ASSERTION_METHOD,
     KeyResolver,
     VerifiedProof,
-    _resolve,
     proof_parts,
+    signed_by_key,
 )
 
 PROOF_TYPE = "DataIntegrityProof"
@@ -55,9 +55,8 @@ async def verify_rdfc_proof(
     canonicalisation included, runs before ``resolve_key`` is awaited.
     """
     parts = proof_parts(document, proof_purpose, now, CRYPTOSUITE)
-    options, signature, method = parts.options, parts.signature, parts.method
-    created, unsecured = parts.created, parts.unsecured
-    config = eddsa_jcs.proof_configuration(options, unsecured)
+    unsecured = parts.unsecured
+    config = eddsa_jcs.proof_configuration(parts.options, unsecured)
     _refuse_unknown_contexts(unsecured)
 
     proof_nquads, document_nquads = await _canonicalize(config, unsecured, budget_seconds)
@@ -65,16 +64,7 @@ async def verify_rdfc_proof(
         hashlib.sha256(proof_nquads.encode("utf-8")).digest()
         + hashlib.sha256(document_nquads.encode("utf-8")).digest()
     )
-
-    controller, public_key = await _resolve(resolve_key, method)
-    if not eddsa_jcs.signature_matches(data, signature, public_key):
-        raise SignatureError("proof signature does not verify", reason="proof-invalid")
-    return VerifiedProof(
-        verification_method=method,
-        controller=controller,
-        created=created,
-        cryptosuite=CRYPTOSUITE,
-    )
+    return await signed_by_key(parts, data, resolve_key, CRYPTOSUITE)
 
 
 def _refuse_unknown_contexts(unsecured: Mapping[str, Any]) -> None:

@@ -139,21 +139,27 @@ async def verify_proof(
     before ``resolve_key`` is awaited.
     """
     parts = proof_parts(document, proof_purpose, now)
-    options, signature, method = parts.options, parts.signature, parts.method
-    created, unsecured = parts.created, parts.unsecured
+    options, unsecured = parts.options, parts.unsecured
     try:
         data = eddsa_jcs.hash_data(eddsa_jcs.proof_configuration(options, unsecured), unsecured)
     except CanonicalizationError as exc:
         raise SignatureError(f"cannot canonicalize: {exc}", reason="document-malformed") from exc
+    return await signed_by_key(parts, data, resolve_key, eddsa_jcs.CRYPTOSUITE)
 
-    controller, public_key = await _resolve(resolve_key, method)
-    if not eddsa_jcs.signature_matches(data, signature, public_key):
+
+async def signed_by_key(
+    parts: ProofParts, data: bytes, resolve_key: KeyResolver, cryptosuite: str
+) -> VerifiedProof:
+    """Every cryptosuite's last step, once ``data`` is hashed: the proof's key, then its
+    Ed25519 signature over ``data``."""
+    controller, public_key = await _resolve(resolve_key, parts.method)
+    if not eddsa_jcs.signature_matches(data, parts.signature, public_key):
         raise SignatureError("proof signature does not verify", reason="proof-invalid")
     return VerifiedProof(
-        verification_method=method,
+        verification_method=parts.method,
         controller=controller,
-        created=created,
-        cryptosuite=eddsa_jcs.CRYPTOSUITE,
+        created=parts.created,
+        cryptosuite=cryptosuite,
     )
 
 
