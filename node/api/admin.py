@@ -188,11 +188,10 @@ async def list_reports(call: Call) -> ReportList:
 
 
 async def resolve_report(call: Call) -> None:
-    raw = call.match("id")
-    # A report's row id: ASCII digits within SQLite's INTEGER; anything else names none.
-    if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
-        raise NotFound(f"No open report {raw!r}.", reason="report-unknown")
-    await _federation(call).moderation.resolve(int(raw), who=_who(call))
+    report_id = call.row_id()
+    if report_id is None:
+        raise NotFound(f"No open report {call.match('id')!r}.", reason="report-unknown")
+    await _federation(call).moderation.resolve(report_id, who=_who(call))
 
 
 async def hide_item(call: Call) -> None:

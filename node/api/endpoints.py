@@ -48,6 +48,12 @@ class Call:
     def match(self, name: str) -> str:
         return self.request.match_info[name]
 
+    def row_id(self, name: str = "id") -> int | None:
+        """A path parameter naming a row: ASCII digits within SQLite's INTEGER, else None
+        (it names no row; ``"¹".isdigit()`` is true, but ``int`` refuses it)."""
+        raw = self.match(name)
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+
 
 HandlerFn = Callable[[Call], Awaitable[BaseModel | None]]
 

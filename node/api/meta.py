@@ -68,12 +68,11 @@ async def list_tokens(call: Call) -> TokenList:
 
 
 async def revoke_token(call: Call) -> None:
-    raw = call.match("id")
-    # A token's row id: ASCII digits within SQLite's INTEGER; anything else names none.
-    if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
-        raise NotFound(f"No live token {raw!r}.", reason="token-unknown")
+    token_id = call.row_id()
+    if token_id is None:
+        raise NotFound(f"No live token {call.match('id')!r}.", reason="token-unknown")
     assert call.principal is not None
-    await call.services.accounts.revoke_id(int(raw), who=call.principal.name,
+    await call.services.accounts.revoke_id(token_id, who=call.principal.name,
                                            current=call.principal.token_id)  # fmt: skip
 
 

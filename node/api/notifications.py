@@ -116,9 +116,7 @@ def delivery_out(row: DeliveryRow, attempts: list[AttemptRow]) -> NoticeDelivery
 
 
 def _id(call: Call) -> int:
-    raw = call.match("id")
-    # ASCII digits only: "¹".isdigit() is true, but int() refuses it (a 500).
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else 0
+    return call.row_id() or 0  # 0 names no webhook: the lookup answers 404
 
 
 async def list_webhooks(call: Call) -> WebhookList:
