@@ -26,7 +26,7 @@ from federation.ratelimit import RateLimiter
 
 log = logging.getLogger("solidarity.inbox")
 
-QUIET = 0.01  # seconds
+QUIET = 0.01  # seconds without an activity before the receiver counts as idle
 JSON_TYPES = frozenset({"application/activity+json", "application/ld+json", "application/json"})
 
 TrustCheck = Callable[[str], Awaitable[str | None]]
@@ -54,6 +54,9 @@ class InboxLimits:
     max_recipients: int = 1000
 
 
+_CONTAINERS = frozenset({dict, list})
+
+
 def _depth(value: Any, limit: int) -> int:
     """Nesting depth of parsed JSON, level by level, stopping past ``limit``."""
     if type(value) is not dict and type(value) is not list:
@@ -71,9 +74,6 @@ def _depth(value: Any, limit: int) -> int:
             if child.__class__ in _CONTAINERS
         ]
     return depth
-
-
-_CONTAINERS = frozenset({dict, list})
 
 
 def _id(value: Any) -> str | None:
@@ -140,7 +140,6 @@ class InboxReceiver:
     policy: VerificationPolicy = DEFAULT_POLICY
     rate_limiter: RateLimiter | None = None
     _receiving: int = dataclass_field(default=0, init=False, repr=False)
-
     _last_received: float = dataclass_field(default=0.0, init=False, repr=False)
 
     @property

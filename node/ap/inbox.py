@@ -91,8 +91,6 @@ class InboxWorker:
 
     async def _let_receivers_go(self, row: QueuedActivity) -> None:
         """Wait while activities are being received, unless ``row`` has waited enough."""
-        if not row.received_at:
-            return
         due = from_text(row.received_at) + ACCEPT_FIRST_FOR
         while self._receiving() and self._clock.now() < due:  # noqa: ASYNC110 (a lull is sampled)
             await asyncio.sleep(YIELD_STEP)

@@ -90,11 +90,12 @@ class SuggestionService:
                         if item is not None:
                             index.add(item)
                     await asyncio.sleep(0)
-                self._index, self._version = index, version
-                self._built, self._cost = time.monotonic(), time.monotonic() - started
+                self._index, self._version, self._built = index, version, time.monotonic()
+                self._cost = self._built - started
         return self._index
 
     def invalidate(self) -> None:
+        """Rebuild on the next call, whatever changed (tests step the sweeps with it)."""
         self._built = None
 
     async def for_item(self, item_id: str, limit: int = 10) -> list[Suggestion]:

@@ -19,7 +19,7 @@ class QueuedActivity:
     type: str
     body: str
     attempts: int
-    received_at: str = ""
+    received_at: str
 
 
 class InboxRepository:
