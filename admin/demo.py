@@ -46,30 +46,79 @@ RIVERSIDE = {"latitude": 40.8007, "longitude": -73.9713}
 
 SEED: dict[str, list[tuple[Purpose, dict[str, object]]]] = {
     "foodbank": [
-        (Purpose.OFFER, {"title": "Bottled drinking water", "category": "water",
-                         "description": "Sealed 1 l bottles, in packs of 4.",
-                         "quantity": {"amount": 40, "unit": "litre", "minimum": 4},
-                         "unit_based": True, "location": EASTSIDE}),
-        (Purpose.OFFER, {"title": "Rice, 20 kg", "category": "food",
-                         "description": "Brown rice in 1 kg bags.",
-                         "quantity": {"amount": 20, "unit": "kilogram"}, "location": EASTSIDE}),
-        (Purpose.OFFER, {"title": "Wool blankets", "category": "household",
-                         "quantity": {"amount": 15, "unit": "one"}, "location": EASTSIDE}),
-        (Purpose.REQUEST, {"title": "Drivers for Saturday deliveries", "category": "transport",
-                           "quantity": {"amount": 6, "unit": "hour"},
-                           "urgency": "within-3-5-days", "location": EASTSIDE}),
+        (
+            Purpose.OFFER,
+            {
+                "title": "Bottled drinking water",
+                "category": "water",
+                "description": "Sealed 1 l bottles, in packs of 4.",
+                "quantity": {"amount": 40, "unit": "litre", "minimum": 4},
+                "unit_based": True,
+                "location": EASTSIDE,
+            },
+        ),
+        (
+            Purpose.OFFER,
+            {
+                "title": "Rice, 20 kg",
+                "category": "food",
+                "description": "Brown rice in 1 kg bags.",
+                "quantity": {"amount": 20, "unit": "kilogram"},
+                "location": EASTSIDE,
+            },
+        ),
+        (
+            Purpose.OFFER,
+            {
+                "title": "Wool blankets",
+                "category": "household",
+                "quantity": {"amount": 15, "unit": "one"},
+                "location": EASTSIDE,
+            },
+        ),
+        (
+            Purpose.REQUEST,
+            {
+                "title": "Drivers for Saturday deliveries",
+                "category": "transport",
+                "quantity": {"amount": 6, "unit": "hour"},
+                "urgency": "within-3-5-days",
+                "location": EASTSIDE,
+            },
+        ),
     ],
     "clinic": [
-        (Purpose.REQUEST, {"title": "Drinking water for the waiting room", "category": "water",
-                           "quantity": {"amount": 12, "unit": "litre"},
-                           "urgency": "within-1-2-days", "location": RIVERSIDE}),
-        (Purpose.REQUEST, {"title": "Insulin cooler bags", "category": "medical",
-                           "quantity": {"amount": 3, "unit": "one"},
-                           "urgency": "within-1-2-days", "location": RIVERSIDE}),
-        (Purpose.OFFER, {"title": "First-aid training session", "category": "skills",
-                         "quantity": {"amount": 2, "unit": "hour"}, "location": RIVERSIDE}),
+        (
+            Purpose.REQUEST,
+            {
+                "title": "Drinking water for the waiting room",
+                "category": "water",
+                "quantity": {"amount": 12, "unit": "litre"},
+                "urgency": "within-1-2-days",
+                "location": RIVERSIDE,
+            },
+        ),
+        (
+            Purpose.REQUEST,
+            {
+                "title": "Insulin cooler bags",
+                "category": "medical",
+                "quantity": {"amount": 3, "unit": "one"},
+                "urgency": "within-1-2-days",
+                "location": RIVERSIDE,
+            },
+        ),
+        (
+            Purpose.OFFER,
+            {
+                "title": "First-aid training session",
+                "category": "skills",
+                "quantity": {"amount": 2, "unit": "hour"},
+                "location": RIVERSIDE,
+            },
+        ),
     ],
-}  # fmt: skip
+}
 
 
 async def _until(check: Callable[[], Awaitable[bool]], what: str) -> None:
@@ -109,16 +158,25 @@ async def start(root: Path, base_port: int) -> list[web.AppRunner]:
 
 
 async def _start_nodes(
-    root: Path, ports: list[int], allowlist: str, runners: list[web.AppRunner],
+    root: Path,
+    ports: list[int],
+    allowlist: str,
+    runners: list[web.AppRunner],
     apps: list[web.Application],
-) -> None:  # fmt: skip
+) -> None:
     for node, port in zip(NODES, ports, strict=True):
         data = root / node.handle
         if not is_initialised(data):
-            await initialise(data, public_url=f"http://127.0.0.1:{port}", handle=node.handle,
-                             name=node.name, summary=node.summary, port=port,
-                             private_address_allowlist=allowlist,
-                             federation_interval_seconds=0.5)  # fmt: skip
+            await initialise(
+                data,
+                public_url=f"http://127.0.0.1:{port}",
+                handle=node.handle,
+                name=node.name,
+                summary=node.summary,
+                port=port,
+                private_address_allowlist=allowlist,
+                federation_interval_seconds=0.5,
+            )
         app = build_app(load_settings(data))
         runner = web.AppRunner(app)
         await runner.setup()
@@ -134,10 +192,14 @@ async def seed(apps: list[web.Application]) -> None:
     food_actor = food[SERVICES].settings.actor_url
     clinic_actor = clinic[SERVICES].settings.actor_url
     clinic_host = clinic_actor.split("//", 1)[1].split("/", 1)[0]
-    await food[SERVICES].trust.set_level(clinic_host, Level.TRUSTED, who="demo",
-                                         reason="neighbouring group")  # fmt: skip
-    for follower, followee in ((coalition, food_actor), (coalition, clinic_actor),
-                               (clinic, food_actor)):  # fmt: skip
+    await food[SERVICES].trust.set_level(
+        clinic_host, Level.TRUSTED, who="demo", reason="neighbouring group"
+    )
+    for follower, followee in (
+        (coalition, food_actor),
+        (coalition, clinic_actor),
+        (clinic, food_actor),
+    ):
         await follower[FEDERATION].follows.follow(followee, who="demo")
 
     async def followed() -> bool:
@@ -164,8 +226,9 @@ async def seed(apps: list[web.Application]) -> None:
     for item_id in offers:
         item = await clinic[SERVICES].store.reader.remote_items.get(item_id)
         if item is not None and item.category == "water":
-            await clinic[FEDERATION].claims.claim(item_id, 8, note="for the waiting room",
-                                                  who="demo")  # fmt: skip
+            await clinic[FEDERATION].claims.claim(
+                item_id, 8, note="for the waiting room", who="demo"
+            )
 
     async def claim_arrived() -> bool:
         return bool(await food[SERVICES].store.reader.claims.find(direction="incoming"))

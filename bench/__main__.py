@@ -35,8 +35,11 @@ def run_one(name: str, limit: int) -> tuple[bool, float]:
     print(f"\n=== {name} (python -m bench.{name}) ===", flush=True)
     started = time.monotonic()
     try:
-        done = subprocess.run([sys.executable, "-m", f"bench.{name}"], timeout=limit,  # noqa: S603
-                              check=False)  # fmt: skip
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", f"bench.{name}"],
+            timeout=limit,
+            check=False,
+        )
         ok = done.returncode == 0
     except subprocess.TimeoutExpired:
         print(f"{name}: stopped after {limit} s", flush=True)
@@ -52,8 +55,15 @@ def summary(names: list[str], outcomes: dict[str, tuple[bool, float]]) -> dict[s
         result = json.loads(path.read_text()) if ok and path.exists() else {}
         for found in result.get("targets", []):
             rows.append({"benchmark": name, **found})
-        rows.append({"benchmark": name, "name": "(ran)", "measured": f"{seconds:.0f} s",
-                     "goal": "", "met": ok})  # fmt: skip
+        rows.append(
+            {
+                "benchmark": name,
+                "name": "(ran)",
+                "measured": f"{seconds:.0f} s",
+                "goal": "",
+                "met": ok,
+            }
+        )
     return {"machine": describe(), "targets": rows}
 
 

@@ -34,38 +34,57 @@ CATEGORIES = ("food", "water", "hygiene", "shelter", "household", "medical", "tr
 
 async def _seed_peer(data: Path, port: int, other: int, offers: int) -> None:
     done = await initialise(
-        data, public_url=f"http://127.0.0.1:{port}", host="127.0.0.1", port=port,
-        handle="foodbank", name="Bench food bank",
+        data,
+        public_url=f"http://127.0.0.1:{port}",
+        host="127.0.0.1",
+        port=port,
+        handle="foodbank",
+        name="Bench food bank",
         private_address_allowlist=procs.allowlist([other]),
-    )  # fmt: skip
+    )
     services = build_services(done.settings, SystemClock())
     await services.store.open()
     try:
         for n in range(offers):
             category = CATEGORIES[n % len(CATEGORIES)]
-            await services.items.create(Purpose.OFFER, ItemCreate.model_validate({
-                "title": f"Offer {n}: {category}", "description": f"Benchmark offer {n}",
-                "category": category, "quantity": {"amount": 1 + n % 40, "unit": "one"},
-                "location": {"latitude": 45.0 + (n % 97) / 100, "longitude": 7.5 + (n % 89) / 100},
-            }))  # fmt: skip
+            await services.items.create(
+                Purpose.OFFER,
+                ItemCreate.model_validate(
+                    {
+                        "title": f"Offer {n}: {category}",
+                        "description": f"Benchmark offer {n}",
+                        "category": category,
+                        "quantity": {"amount": 1 + n % 40, "unit": "one"},
+                        "location": {
+                            "latitude": 45.0 + (n % 97) / 100,
+                            "longitude": 7.5 + (n % 89) / 100,
+                        },
+                    }
+                ),
+            )
     finally:
         await services.store.close()
 
 
 async def _seed_coalition(data: Path, port: int, other: int) -> str:
     done = await initialise(
-        data, public_url=f"http://127.0.0.1:{port}", host="127.0.0.1", port=port,
-        handle="coalition", name="Bench coalition",
+        data,
+        public_url=f"http://127.0.0.1:{port}",
+        host="127.0.0.1",
+        port=port,
+        handle="coalition",
+        name="Bench coalition",
         private_address_allowlist=procs.allowlist([other]),
-    )  # fmt: skip
+    )
     return done.admin_token
 
 
 def _progress(db: Path) -> tuple[int, str]:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         count = conn.execute("SELECT COUNT(*) FROM remote_items").fetchone()[0]
-        row = conn.execute("SELECT state || ':' || pages_done || ':' || last_error"
-                           " FROM backfills").fetchone()  # fmt: skip
+        row = conn.execute(
+            "SELECT state || ':' || pages_done || ':' || last_error FROM backfills"
+        ).fetchone()
     return int(count), row[0] if row else "none"
 
 
@@ -80,15 +99,18 @@ def run(offers: int, profile: Path | None = None) -> dict[str, Any]:
         token = asyncio.run(_seed_coalition(work / "coalition", coalition_port, peer_port))
         peer, _ = procs.start_node("peer", work / "peer", work / "peer.log")
         with procs.running(peer):
-            coalition, _ = procs.start_node("coalition", work / "coalition",
-                                            work / "coalition.log")  # fmt: skip
+            coalition, _ = procs.start_node("coalition", work / "coalition", work / "coalition.log")
             with procs.running(coalition):
                 cpu = procs.cpu_seconds(peer.pid), procs.cpu_seconds(coalition.pid)
                 spy = procs.profiled(coalition.pid, profile)
                 spy.__enter__()
                 begun = time.monotonic()
-                procs.call("POST", f"http://127.0.0.1:{coalition_port}/api/v1/admin/following",
-                      {"target": f"foodbank@127.0.0.1:{peer_port}"}, token)  # fmt: skip
+                procs.call(
+                    "POST",
+                    f"http://127.0.0.1:{coalition_port}/api/v1/admin/following",
+                    {"target": f"foodbank@127.0.0.1:{peer_port}"},
+                    token,
+                )
                 deadline = begun + 120
                 while True:
                     stored, state = _progress(work / "coalition" / "node.db")
@@ -103,13 +125,18 @@ def run(offers: int, profile: Path | None = None) -> dict[str, Any]:
                 coalition_cpu = procs.cpu_seconds(coalition.pid) - cpu[1]
                 rss, peak = procs.rss_mb(coalition.pid)
     result: dict[str, Any] = {
-        "machine": machine, "peer_open_offers": offers, "seed_s": round(seed_s, 1),
-        "stored": stored, "backfill_state": state,
+        "machine": machine,
+        "peer_open_offers": offers,
+        "seed_s": round(seed_s, 1),
+        "stored": stored,
+        "backfill_state": state,
         "seconds": round(elapsed, 2) if stored >= offers else None,
-        "offers_per_s": round(stored / elapsed, 1), "peer_cpu_s": round(peer_cpu, 2),
-        "coalition_cpu_s": round(coalition_cpu, 2), "coalition_rss_mb": rss,
+        "offers_per_s": round(stored / elapsed, 1),
+        "peer_cpu_s": round(peer_cpu, 2),
+        "coalition_cpu_s": round(coalition_cpu, 2),
+        "coalition_rss_mb": rss,
         "coalition_peak_rss_mb": peak,
-    }  # fmt: skip
+    }
     result["targets"] = [
         target("all offers backfilled", stored, offers, at_most=False),
         target("seconds to backfill all", result["seconds"] or float("inf"), 15),

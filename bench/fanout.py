@@ -37,19 +37,26 @@ from node.version import SOFTWARE_NAME
 from schemas.vocab import Role
 
 OFFER = {
-    "title": "Rice, 200 kg", "description": "Brown rice in 1 kg bags, pick up at the depot",
-    "category": "food", "quantity": {"amount": 200, "unit": "kilogram"},
-    "urgency": "within-3-5-days", "location": {"latitude": 45.07, "longitude": 7.68},
-}  # fmt: skip
+    "title": "Rice, 200 kg",
+    "description": "Brown rice in 1 kg bags, pick up at the depot",
+    "category": "food",
+    "quantity": {"amount": 200, "unit": "kilogram"},
+    "urgency": "within-3-5-days",
+    "location": {"latitude": 45.07, "longitude": 7.68},
+}
 
 
 async def _seed(data: Path, port: int, sinks: list[int], followers: int, shared: bool) -> str:
     """A node with ``followers`` accepted followers over the sink hosts; returns a token."""
     done = await initialise(
-        data, public_url=f"http://127.0.0.1:{port}", host="127.0.0.1", port=port,
-        handle="coalition", name="Bench coalition",
+        data,
+        public_url=f"http://127.0.0.1:{port}",
+        host="127.0.0.1",
+        port=port,
+        handle="coalition",
+        name="Bench coalition",
         private_address_allowlist=procs.allowlist(sinks),
-    )  # fmt: skip
+    )
     store = Store(done.settings.database_path)
     await store.open()
     try:
@@ -60,8 +67,13 @@ async def _seed(data: Path, port: int, sinks: list[int], followers: int, shared:
             for n in range(followers):
                 base = f"http://127.0.0.1:{sinks[n % len(sinks)]}"
                 actor = f"{base}/users/{n}"
-                follower = Follower(actor, f"{actor}/inbox", f"{base}/inbox" if shared else None,
-                                    f"{actor}/follows/bench", "accepted")  # fmt: skip
+                follower = Follower(
+                    actor,
+                    f"{actor}/inbox",
+                    f"{base}/inbox" if shared else None,
+                    f"{actor}/follows/bench",
+                    "accepted",
+                )
                 await repos.follows.add_follower(follower, now)
         token = await AccountService(store, SystemClock()).issue_token(Role.COORDINATOR)
     finally:
@@ -78,8 +90,14 @@ def _wait_posts(control: int, expected: int, timeout: float) -> dict[str, Any]:
         time.sleep(0.05)
 
 
-def one_run(work: Path, sinks: list[int], control: int, followers: int, shared: bool,
-            profile: Path | None = None) -> dict[str, Any]:  # fmt: skip
+def one_run(
+    work: Path,
+    sinks: list[int],
+    control: int,
+    followers: int,
+    shared: bool,
+    profile: Path | None = None,
+) -> dict[str, Any]:
     port = procs.free_ports(1)[0]
     data = work / f"node-{followers}-{'shared' if shared else 'personal'}"
     token = asyncio.run(_seed(data, port, sinks, followers, shared))
@@ -87,8 +105,10 @@ def one_run(work: Path, sinks: list[int], control: int, followers: int, shared: 
     keys = load_keys(data / "keys")
     node, _ = procs.start_node("node", data, work / f"{data.name}.log")
     with procs.running(node):
-        sender = {"key_id": f"http://127.0.0.1:{port}/actor#main-key",
-                  "public_pem": keys.rsa_public_pem()}  # fmt: skip
+        sender = {
+            "key_id": f"http://127.0.0.1:{port}/actor#main-key",
+            "public_pem": keys.rsa_public_pem(),
+        }
         procs.call("POST", f"http://127.0.0.1:{control}/reset", sender)
         time.sleep(0.5)  # let the start-up settle before the peak is reset
         procs.reset_peak_rss(node.pid)
@@ -104,14 +124,19 @@ def one_run(work: Path, sinks: list[int], control: int, followers: int, shared: 
         _, peak = procs.rss_mb(node.pid)
     elapsed = stats["last"] - started if stats["posts"] else float("nan")
     return {
-        "followers": followers, "shared_inboxes": shared, "expected_posts": expected,
-        "verified_posts": stats["posts"], "refused_posts": stats["bad"],
-        "distinct_inboxes": stats["distinct_inboxes"], "hosts": stats["hosts"],
+        "followers": followers,
+        "shared_inboxes": shared,
+        "expected_posts": expected,
+        "verified_posts": stats["posts"],
+        "refused_posts": stats["bad"],
+        "distinct_inboxes": stats["distinct_inboxes"],
+        "hosts": stats["hosts"],
         "max_posts_per_inbox": stats["max_per_inbox"],
         "seconds_to_last_inbox": round(elapsed, 2),
         "deliveries_per_s": round(stats["posts"] / elapsed, 1) if stats["posts"] else 0,
-        "node_cpu_s": round(cpu, 2), "node_peak_rss_mb": peak,
-    }  # fmt: skip
+        "node_cpu_s": round(cpu, 2),
+        "node_peak_rss_mb": peak,
+    }
 
 
 def run(sizes: list[int], hosts: int, profile: Path | None = None) -> dict[str, Any]:
@@ -122,8 +147,9 @@ def run(sizes: list[int], hosts: int, profile: Path | None = None) -> dict[str, 
         work = Path(tmp)
         spec = {"ports": sinks, "control": control, "lifetime": 600}
         (work / "sink.json").write_text(json.dumps(spec))
-        sink = procs.start("sink", ["-m", "bench.servers", "sink", str(work / "sink.json")],
-                           work / "sink.log")  # fmt: skip
+        sink = procs.start(
+            "sink", ["-m", "bench.servers", "sink", str(work / "sink.json")], work / "sink.log"
+        )
         with procs.running(sink):
             sink.wait_line("READY", 30)
             for followers, shared in [(n, False) for n in sizes] + [(max(sizes), True)]:
@@ -133,8 +159,13 @@ def run(sizes: list[int], hosts: int, profile: Path | None = None) -> dict[str, 
     result: dict[str, Any] = {"machine": machine, "hosts": hosts}
     for one in runs:
         tag = "shared" if one["shared_inboxes"] else str(one["followers"])
-        for key in ("seconds_to_last_inbox", "deliveries_per_s", "node_cpu_s",
-                    "node_peak_rss_mb", "verified_posts"):  # fmt: skip
+        for key in (
+            "seconds_to_last_inbox",
+            "deliveries_per_s",
+            "node_cpu_s",
+            "node_peak_rss_mb",
+            "verified_posts",
+        ):
             result[f"{tag}_{key}"] = one[key]
     result["shared_max_posts_per_inbox"] = runs[-1]["max_posts_per_inbox"]
     result["shared_hosts_reached"] = runs[-1]["hosts"]
@@ -148,18 +179,32 @@ def _targets(runs: list[dict[str, Any]], hosts: int) -> list[dict[str, Any]]:
     found = []
     for one in runs:
         if one["shared_inboxes"]:
-            found.append(target("shared: posts (one per host)", one["verified_posts"], hosts,
-                                exact=True))  # fmt: skip
-            found.append(target("shared: max posts per inbox", one["max_posts_per_inbox"], 1,
-                                exact=True))  # fmt: skip
+            found.append(
+                target("shared: posts (one per host)", one["verified_posts"], hosts, exact=True)
+            )
+            found.append(
+                target("shared: max posts per inbox", one["max_posts_per_inbox"], 1, exact=True)
+            )
             continue
         if one["followers"] in goals:
-            found.append(target(f"{one['followers']} inboxes: seconds",
-                                one["seconds_to_last_inbox"], goals[one["followers"]]))  # fmt: skip
-        found.append(target(f"{one['followers']} inboxes: peak RSS (MB)",
-                            one["node_peak_rss_mb"], 200))  # fmt: skip
-        found.append(target(f"{one['followers']} inboxes: all verified", one["verified_posts"],
-                            one["followers"], at_most=False))  # fmt: skip
+            found.append(
+                target(
+                    f"{one['followers']} inboxes: seconds",
+                    one["seconds_to_last_inbox"],
+                    goals[one["followers"]],
+                )
+            )
+        found.append(
+            target(f"{one['followers']} inboxes: peak RSS (MB)", one["node_peak_rss_mb"], 200)
+        )
+        found.append(
+            target(
+                f"{one['followers']} inboxes: all verified",
+                one["verified_posts"],
+                one["followers"],
+                at_most=False,
+            )
+        )
     return found
 
 

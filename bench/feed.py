@@ -49,35 +49,63 @@ FEEDS = {
     "urgency": "category=medical&category=care&urgency=within-1-2-days&sort=ends&limit=50",
     "text": "text=blankets&sort=urgency&limit=50",
 }
-TITLES = ("Rice and lentils", "Blankets and sleeping bags", "Bottled water", "First aid kits",
-          "Lifts to the clinic", "Hot meals", "Nappies and wipes", "Phone charging")  # fmt: skip
+TITLES = (
+    "Rice and lentils",
+    "Blankets and sleeping bags",
+    "Bottled water",
+    "First aid kits",
+    "Lifts to the clinic",
+    "Hot meals",
+    "Nappies and wipes",
+    "Phone charging",
+)
 
 
 def _remote(n: int, peer: int, rng: random.Random, now: datetime) -> RemoteItem:
     item = random_item(rng, n, Purpose.OFFER)
     actor = f"https://peer{peer}.bench.example/actor"
     title = f"{rng.choice(TITLES)} #{n}"
-    document = {"id": f"https://peer{peer}.bench.example/offers/{n}", "type": "Proposal",
-                "purpose": "offer", "attributedTo": actor, "name": title}  # fmt: skip
+    document = {
+        "id": f"https://peer{peer}.bench.example/offers/{n}",
+        "type": "Proposal",
+        "purpose": "offer",
+        "attributedTo": actor,
+        "name": title,
+    }
     # The matching benchmark's windows are fixed in time; these start around now.
     ends = now + timedelta(days=rng.uniform(1, 30)) if item.ends_at else None
     return RemoteItem(
-        id=document["id"], actor_id=actor, purpose="offer", title=title,
-        summary=f"{title}, offered by peer {peer}", category=item.category.value,
-        urgency=item.urgency.value, unit=item.unit.value, quantity=item.available,
-        available_quantity=item.available, latitude=item.latitude, longitude=item.longitude,
-        radius_km=3.536 if item.latitude is not None else None, area_name=None,
+        id=document["id"],
+        actor_id=actor,
+        purpose="offer",
+        title=title,
+        summary=f"{title}, offered by peer {peer}",
+        category=item.category.value,
+        urgency=item.urgency.value,
+        unit=item.unit.value,
+        quantity=item.available,
+        available_quantity=item.available,
+        latitude=item.latitude,
+        longitude=item.longitude,
+        radius_km=3.536 if item.latitude is not None else None,
+        area_name=None,
         begins_at=to_text(now - timedelta(hours=rng.randint(0, 72))),
         ends_at=to_text(ends) if ends else None,
-        document=document, minimum_quantity=item.minimum, unit_based=item.unit_based,
-    )  # fmt: skip
+        document=document,
+        minimum_quantity=item.minimum,
+        unit_based=item.unit_based,
+    )
 
 
 async def _seed(data: Path, port: int, offers: int, peers: int) -> tuple[str, list[str]]:
     done = await initialise(
-        data, public_url=f"http://127.0.0.1:{port}", host="127.0.0.1", port=port,
-        handle="coalition", name="Bench coalition",
-    )  # fmt: skip
+        data,
+        public_url=f"http://127.0.0.1:{port}",
+        host="127.0.0.1",
+        port=port,
+        handle="coalition",
+        name="Bench coalition",
+    )
     store = Store(done.settings.database_path)
     await store.open()
     rng = random.Random(2026)  # noqa: S311 (seeded benchmark data, not secrets)
@@ -89,10 +117,18 @@ async def _seed(data: Path, port: int, offers: int, peers: int) -> tuple[str, li
                 host = f"peer{peer}.bench.example"
                 await repos.trust.save_peer(PeerRow(host, "trusted", updated_at=stamp))
                 actor = f"https://{host}/actor"
-                await repos.peers.save_actor(RemoteActor(
-                    actor, host, f"{actor}/inbox", f"https://{host}/inbox", f"group{peer}",
-                    f"Mutual aid group {peer}", {"id": actor, "type": "Group"},
-                ), stamp)  # fmt: skip
+                await repos.peers.save_actor(
+                    RemoteActor(
+                        actor,
+                        host,
+                        f"{actor}/inbox",
+                        f"https://{host}/inbox",
+                        f"group{peer}",
+                        f"Mutual aid group {peer}",
+                        {"id": actor, "type": "Group"},
+                    ),
+                    stamp,
+                )
         for start in range(0, offers, 10_000):
             async with store.transaction() as repos:
                 for n in range(start, min(offers, start + 10_000)):
@@ -131,10 +167,11 @@ def _requests(base: str, token: str, count: int) -> list[str]:
     for n in range(count):
         item = random_item(rng, n, Purpose.REQUEST)
         body: dict[str, Any] = {
-            "title": f"Needed: {rng.choice(TITLES)}", "category": item.category.value,
+            "title": f"Needed: {rng.choice(TITLES)}",
+            "category": item.category.value,
             "quantity": {"amount": item.available, "unit": item.unit.value},
             "urgency": item.urgency.value,
-        }  # fmt: skip
+        }
         if item.latitude is not None:
             body["location"] = {"latitude": item.latitude, "longitude": item.longitude}
         ids.append(_post(f"{base}/api/v1/requests", token, body)["id"])
@@ -142,8 +179,10 @@ def _requests(base: str, token: str, count: int) -> list[str]:
 
 
 def _summary(timings: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(statistics.median(timings), 2),
-            "p99_ms": round(percentile(timings, 0.99), 2)}  # fmt: skip
+    return {
+        "p50_ms": round(statistics.median(timings), 2),
+        "p99_ms": round(percentile(timings, 0.99), 2),
+    }
 
 
 def run(offers: int, peers: int, calls: int) -> dict[str, Any]:
@@ -162,8 +201,7 @@ def run(offers: int, peers: int, calls: int) -> dict[str, Any]:
             first_ms, first = _get(f"{base}/api/v1/requests/{ours[0]}/matches", token)
             match_times, found = [], []
             for n in range(calls):
-                elapsed, page = _get(f"{base}/api/v1/requests/{ours[n % len(ours)]}/matches",
-                                     token)  # fmt: skip
+                elapsed, page = _get(f"{base}/api/v1/requests/{ours[n % len(ours)]}/matches", token)
                 match_times.append(elapsed)
                 found.append(len(page["matches"]))
             feeds: dict[str, list[float]] = {name: [] for name in FEEDS}
@@ -173,18 +211,22 @@ def run(offers: int, peers: int, calls: int) -> dict[str, Any]:
                     elapsed, page = _get(f"{base}/api/v1/feed?{query}", token)
                     feeds[name].append(elapsed)
                     sizes[name] = len(page["entries"])
-            _post(f"{base}/api/v1/requests", token, {"title": "One more need",
-                                                     "category": "water"})  # fmt: skip
+            _post(f"{base}/api/v1/requests", token, {"title": "One more need", "category": "water"})
             time.sleep(5.5)
             rebuild_ms, stall_ms = _while_polling(
                 lambda: _get(f"{base}/api/v1/requests/{ours[1]}/matches", token)[0],
                 f"{base}/healthz",
-            )  # fmt: skip
+            )
             rss, peak = procs.rss_mb(node.pid)
     every_feed = [t for times in feeds.values() for t in times]
     result: dict[str, Any] = {
-        "machine": machine, "stored_offers": offers, "peers": peers, "our_requests": len(ours),
-        "calls_each": calls, "seed_s": round(seed_s, 1), "start_to_ready_s": round(ready_s, 2),
+        "machine": machine,
+        "stored_offers": offers,
+        "peers": peers,
+        "our_requests": len(ours),
+        "calls_each": calls,
+        "seed_s": round(seed_s, 1),
+        "start_to_ready_s": round(ready_s, 2),
         "matches_first_call_ms": round(first_ms, 1),
         "matches_in_first_call": len(first["matches"]),
         "matches_p50_ms": _summary(match_times)["p50_ms"],
@@ -196,9 +238,10 @@ def run(offers: int, peers: int, calls: int) -> dict[str, Any]:
         "feed_p99_ms": _summary(every_feed)["p99_ms"],
         **{f"feed_{name}_p50_ms": _summary(times)["p50_ms"] for name, times in feeds.items()},
         **{f"feed_{name}_entries": sizes[name] for name in FEEDS},
-        "node_rss_mb": rss, "node_peak_rss_mb": peak,
+        "node_rss_mb": rss,
+        "node_peak_rss_mb": peak,
         "feed_queries": FEEDS,
-    }  # fmt: skip
+    }
     result["targets"] = [
         target("matches p50 (ms)", result["matches_p50_ms"], 5),
         target("matches p99 (ms)", result["matches_p99_ms"], 25),

@@ -46,8 +46,16 @@ def run(starts: int) -> dict[str, Any]:
     ready, idle = [], []
     with tempfile.TemporaryDirectory(prefix="bench-footprint-") as tmp:
         data = Path(tmp) / "node"
-        asyncio.run(initialise(data, public_url=f"http://127.0.0.1:{port}", host="127.0.0.1",
-                               port=port, handle="group", name="Footprint"))  # fmt: skip
+        asyncio.run(
+            initialise(
+                data,
+                public_url=f"http://127.0.0.1:{port}",
+                host="127.0.0.1",
+                port=port,
+                handle="group",
+                name="Footprint",
+            )
+        )
         for n in range(starts):
             node, seconds = procs.start_node("node", data, Path(tmp) / f"node{n}.log")
             with procs.running(node):
@@ -55,18 +63,23 @@ def run(starts: int) -> dict[str, Any]:
                 time.sleep(2.0)
                 idle.append(procs.rss_mb(node.pid)[0])
         probe = subprocess.run(  # noqa: S603 (our own interpreter and modules)
-            [sys.executable, "-c", PROBE, str(data), ",".join(HEAVY)], cwd=procs.ROOT,
-            capture_output=True, text=True, timeout=60, check=True,
-        )  # fmt: skip
+            [sys.executable, "-c", PROBE, str(data), ",".join(HEAVY)],
+            cwd=procs.ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
     loaded = [m for m in probe.stdout.strip().split(",") if m]
     result: dict[str, Any] = {
-        "machine": machine, "starts": starts,
+        "machine": machine,
+        "starts": starts,
         "start_to_ready_s": round(statistics.median(ready), 3),
         "start_to_ready_max_s": round(max(ready), 3),
         "idle_rss_mb": statistics.median(idle),
         "heavy_libraries_loaded": " ".join(loaded) or "none",
         "heavy_libraries_not_loaded": " ".join(m for m in HEAVY if m not in loaded) or "none",
-    }  # fmt: skip
+    }
     ingest = RESULTS / "ingest.json"
     after = json.loads(ingest.read_text()).get("rss_after_ingest_mb") if ingest.exists() else None
     result["rss_after_ingest_mb (bench.ingest)"] = after

@@ -61,11 +61,16 @@ def _write_streams(path: Path, streams: list[list[bytes]]) -> Path:
 
 async def _seed(data: Path, port: int, peers: list[Peer]) -> None:
     done = await initialise(
-        data, public_url=f"http://127.0.0.1:{port}", host="127.0.0.1", port=port,
-        handle="coalition", name="Bench coalition",
+        data,
+        public_url=f"http://127.0.0.1:{port}",
+        host="127.0.0.1",
+        port=port,
+        handle="coalition",
+        name="Bench coalition",
         private_address_allowlist=procs.allowlist([p.port for p in peers]),
-        inbox_rate_per_minute=RATE_PER_MINUTE, inbox_burst=BURST,
-    )  # fmt: skip
+        inbox_rate_per_minute=RATE_PER_MINUTE,
+        inbox_burst=BURST,
+    )
     store = Store(done.settings.database_path)
     await store.open()
     try:
@@ -101,8 +106,9 @@ def _wait_drained(db: Path, expected: int, timeout: float) -> tuple[float, dict[
 
 
 def _load(name: str, requests: Path, port: int, log: Path) -> dict[str, Any]:
-    generator = procs.start(name, ["-m", "bench.loadgen", str(requests), str(port),
-                                   "--deadline", "120"], log)  # fmt: skip
+    generator = procs.start(
+        name, ["-m", "bench.loadgen", str(requests), str(port), "--deadline", "120"], log
+    )
     with procs.running(generator):
         return generator.wait_json("RESULT ", 180)
 
@@ -120,20 +126,28 @@ def run(activities: int, peer_count: int, profile: Path | None = None) -> dict[s
         main_load = _write_streams(work / "load.json", _sign(peers, target_host, per_peer, 1))
         total = per_peer * peer_count
         setup_s = time.monotonic() - started
-        (work / "peers.json").write_text(json.dumps({
-            "actors": {str(p.port): p.document() for p in peers}, "lifetime": 600,
-        }))  # fmt: skip
+        (work / "peers.json").write_text(
+            json.dumps(
+                {
+                    "actors": {str(p.port): p.document() for p in peers},
+                    "lifetime": 600,
+                }
+            )
+        )
         keys = {p.actor.main_key_id: p.document()["publicKey"]["publicKeyPem"] for p in peers}
         (work / "floor.json").write_text(json.dumps({"keys": keys, "lifetime": 600}))
 
         peers_spec = str(work / "peers.json")
-        peer_server = procs.start("peers", ["-m", "bench.servers", "peers", peers_spec],
-                                  work / "peers.log")  # fmt: skip
+        peer_server = procs.start(
+            "peers", ["-m", "bench.servers", "peers", peers_spec], work / "peers.log"
+        )
         with procs.running(peer_server):
             peer_server.wait_line("READY", 30)
-            floor = procs.start("floor", ["-m", "bench.servers", "floor",
-                                          str(work / "floor.json"), str(node_port)],
-                                work / "floor.log")  # fmt: skip
+            floor = procs.start(
+                "floor",
+                ["-m", "bench.servers", "floor", str(work / "floor.json"), str(node_port)],
+                work / "floor.log",
+            )
             with procs.running(floor):
                 floor.wait_line("READY", 30)
                 _load("floor-warmup", warmup, node_port, work / "gen.log")

@@ -22,8 +22,13 @@ from typing import Any
 LOOPBACK = "127.0.0.1"
 
 
-async def _one_stream(port: int, requests: list[bytes], latencies: list[float],
-                      statuses: dict[int, int], deadline: float) -> None:  # fmt: skip
+async def _one_stream(
+    port: int,
+    requests: list[bytes],
+    latencies: list[float],
+    statuses: dict[int, int],
+    deadline: float,
+) -> None:
     reader, writer = await asyncio.open_connection(LOOPBACK, port)
     try:
         for raw in requests:
@@ -68,12 +73,18 @@ async def run(port: int, streams: list[list[bytes]], seconds: float) -> dict[str
 
     accepted = statuses.get(202, 0)
     return {
-        "sent": len(latencies), "elapsed_s": round(elapsed, 3), "statuses": statuses,
-        "accepted": accepted, "accepted_per_s": round(accepted / elapsed, 1),
-        "p50_ms": pct(0.5) if ordered else None, "p99_ms": pct(0.99) if ordered else None,
-        "connections": len(streams), "errors": errors[:5], "started_at": started_at,
+        "sent": len(latencies),
+        "elapsed_s": round(elapsed, 3),
+        "statuses": statuses,
+        "accepted": accepted,
+        "accepted_per_s": round(accepted / elapsed, 1),
+        "p50_ms": pct(0.5) if ordered else None,
+        "p99_ms": pct(0.99) if ordered else None,
+        "connections": len(streams),
+        "errors": errors[:5],
+        "started_at": started_at,
         "ended_at": started_at + elapsed,
-    }  # fmt: skip
+    }
 
 
 def main() -> None:

@@ -174,10 +174,21 @@ def profiled(pid: int, out: Path | None) -> Iterator[None]:
         return
     tool = shutil.which("py-spy") or "py-spy"
     spy = subprocess.Popen(  # noqa: S603 (a fixed tool on our own child)
-        [tool, "record", "--pid", str(pid), "--format", "raw", "--rate", "200",
-         "--output", str(out)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            tool,
+            "record",
+            "--pid",
+            str(pid),
+            "--format",
+            "raw",
+            "--rate",
+            "200",
+            "--output",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         time.sleep(0.5)
         yield

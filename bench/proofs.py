@@ -30,22 +30,42 @@ def proposal(n: int) -> dict[str, Any]:
 
     object_id = f"https://aid.example/offers/{n}"
     return {
-        "@context": PUBLISHED_CONTEXT, "id": object_id, "type": "Proposal", "purpose": "offer",
-        "attributedTo": ACTOR, "name": "Rice, 20 kg", "summary": "Brown rice in 1 kg bags",
+        "@context": PUBLISHED_CONTEXT,
+        "id": object_id,
+        "type": "Proposal",
+        "purpose": "offer",
+        "attributedTo": ACTOR,
+        "name": "Rice, 20 kg",
+        "summary": "Brown rice in 1 kg bags",
         "content": "<p>Brown rice in 1 kg bags</p><p>#food</p>",
-        "published": "2026-03-01T12:00:00Z", "hasBeginning": "2026-03-01T12:00:00Z",
-        "hasEnd": "2026-03-15T12:00:00Z", "endTime": "2026-03-15T12:00:00Z", "unitBased": False,
-        "urgency": "within-3-5-days", "itemStatus": "open",
-        "location": {"type": "Place", "latitude": 40.71934, "longitude": -74.00226,
-                     "radius": 3.536, "units": "km"},
-        "publishes": {"id": f"{object_id}#primary", "type": "Intent", "action": "transfer",
-                      "provider": ACTOR, "finished": False,
-                      "resourceClassifiedAs": ["https://w3id.org/solidarity-node/taxonomy#food"],
-                      "resourceQuantity": {"hasUnit": "kilogram", "hasNumericalValue": 20},
-                      "availableQuantity": {"hasUnit": "kilogram", "hasNumericalValue": 20}},
+        "published": "2026-03-01T12:00:00Z",
+        "hasBeginning": "2026-03-01T12:00:00Z",
+        "hasEnd": "2026-03-15T12:00:00Z",
+        "endTime": "2026-03-15T12:00:00Z",
+        "unitBased": False,
+        "urgency": "within-3-5-days",
+        "itemStatus": "open",
+        "location": {
+            "type": "Place",
+            "latitude": 40.71934,
+            "longitude": -74.00226,
+            "radius": 3.536,
+            "units": "km",
+        },
+        "publishes": {
+            "id": f"{object_id}#primary",
+            "type": "Intent",
+            "action": "transfer",
+            "provider": ACTOR,
+            "finished": False,
+            "resourceClassifiedAs": ["https://w3id.org/solidarity-node/taxonomy#food"],
+            "resourceQuantity": {"hasUnit": "kilogram", "hasNumericalValue": 20},
+            "availableQuantity": {"hasUnit": "kilogram", "hasNumericalValue": 20},
+        },
         "tag": [{"type": "Hashtag", "name": "#food"}],
-        "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [f"{ACTOR}/followers"],
-    }  # fmt: skip
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "cc": [f"{ACTOR}/followers"],
+    }
 
 
 def per_object(seconds: float, count: int) -> float:

@@ -38,14 +38,19 @@ def print_table(result: dict[str, Any], keys: Iterable[str] | None = None) -> No
         print(f"target {target['name']:<33}{mark:>14}  ({target['measured']} vs {target['goal']})")
 
 
-def target(name: str, measured: float, goal: float, *, at_most: bool = True,
-           exact: bool = False) -> dict[str, Any]:  # fmt: skip
+def target(
+    name: str, measured: float, goal: float, *, at_most: bool = True, exact: bool = False
+) -> dict[str, Any]:
     """One target of the issue, with the measured value and whether it is met."""
     if exact:
         return {"name": name, "measured": measured, "goal": f"= {goal}", "met": measured == goal}
     met = measured <= goal if at_most else measured >= goal
-    return {"name": name, "measured": measured, "goal": f"{'≤' if at_most else '≥'} {goal}",
-            "met": met}  # fmt: skip
+    return {
+        "name": name,
+        "measured": measured,
+        "goal": f"{'≤' if at_most else '≥'} {goal}",
+        "met": met,
+    }
 
 
 def write(name: str, result: dict[str, Any]) -> Path:

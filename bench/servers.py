@@ -67,8 +67,12 @@ def verify_cavage(request: web.Request, body: bytes, keys: dict[str, rsa.RSAPubl
         else:
             lines.append(f"{name}: {request.headers.get(name, '')}")
     try:
-        key.verify(base64.b64decode(fields.get("signature", "")), "\n".join(lines).encode(),
-                   padding.PKCS1v15(), hashes.SHA256())  # fmt: skip
+        key.verify(
+            base64.b64decode(fields.get("signature", "")),
+            "\n".join(lines).encode(),
+            padding.PKCS1v15(),
+            hashes.SHA256(),
+        )
     except (InvalidSignature, ValueError):
         return False
     return True
@@ -124,11 +128,17 @@ def sink_app(spec: dict[str, Any]) -> tuple[web.Application, list[int]]:
         return web.Response(status=202)
 
     async def stats(request: web.Request) -> web.Response:
-        return web.json_response({
-            "posts": state["posts"], "bad": state["bad"], "first": state["first"],
-            "last": state["last"], "distinct_inboxes": len(counts), "hosts": len(state["hosts"]),
-            "max_per_inbox": max(counts.values(), default=0),
-        })  # fmt: skip
+        return web.json_response(
+            {
+                "posts": state["posts"],
+                "bad": state["bad"],
+                "first": state["first"],
+                "last": state["last"],
+                "distinct_inboxes": len(counts),
+                "hosts": len(state["hosts"]),
+                "max_per_inbox": max(counts.values(), default=0),
+            }
+        )
 
     async def reset(request: web.Request) -> web.Response:
         """Forget the counts; the body names the sending node's key for what follows."""

@@ -23,8 +23,20 @@ from federation.proofs import create_proof
 from schemas.context import PUBLISHED_CONTEXT
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
-CATEGORIES = ("food", "water", "hygiene", "shelter", "household", "medical", "transport",
-              "energy-comms", "care", "skills", "time", "other")  # fmt: skip
+CATEGORIES = (
+    "food",
+    "water",
+    "hygiene",
+    "shelter",
+    "household",
+    "medical",
+    "transport",
+    "energy-comms",
+    "care",
+    "skills",
+    "time",
+    "other",
+)
 UNITS = {"food": "kilogram", "water": "litre", "care": "hour", "skills": "hour", "time": "hour"}
 
 
@@ -56,8 +68,9 @@ class Peer:
 
 
 def _pem(key: rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())  # fmt: skip
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def make_peer(port: int) -> Peer:
@@ -77,51 +90,88 @@ def proposal(peer: Peer, n: int, rng: random.Random, now: datetime) -> dict[str,
     lat, lon = 45.0 + rng.uniform(-1.3, 1.3), 7.5 + rng.uniform(-1.9, 1.9)
     stamp = begins.strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
-        "@context": PUBLISHED_CONTEXT, "id": object_id, "type": "Proposal", "purpose": "offer",
-        "attributedTo": actor, "name": f"{category.title()} #{n}",
+        "@context": PUBLISHED_CONTEXT,
+        "id": object_id,
+        "type": "Proposal",
+        "purpose": "offer",
+        "attributedTo": actor,
+        "name": f"{category.title()} #{n}",
         "summary": f"Benchmark {category} offer number {n}",
         "content": f"<p>Benchmark {category} offer number {n}</p><p>#{category}</p>",
-        "published": stamp, "hasBeginning": stamp,
+        "published": stamp,
+        "hasBeginning": stamp,
         "hasEnd": ends.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "endTime": ends.strftime("%Y-%m-%dT%H:%M:%SZ"), "unitBased": False,
+        "endTime": ends.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "unitBased": False,
         "urgency": rng.choice(("within-1-2-days", "within-3-5-days", "within-a-week", "anytime")),
-        "itemStatus": "open", "locationPrecision": "grid-5km",
-        "location": {"type": "Place", "latitude": round(lat, 5), "longitude": round(lon, 5),
-                     "radius": 3.536, "units": "km"},
-        "publishes": {"id": f"{object_id}#primary", "type": "Intent", "action": "transfer",
-                      "provider": actor, "finished": False,
-                      "resourceClassifiedAs": [
-                          f"https://w3id.org/solidarity-node/taxonomy#{category}"],
-                      "resourceQuantity": {"hasUnit": unit, "hasNumericalValue": amount},
-                      "availableQuantity": {"hasUnit": unit, "hasNumericalValue": amount}},
+        "itemStatus": "open",
+        "locationPrecision": "grid-5km",
+        "location": {
+            "type": "Place",
+            "latitude": round(lat, 5),
+            "longitude": round(lon, 5),
+            "radius": 3.536,
+            "units": "km",
+        },
+        "publishes": {
+            "id": f"{object_id}#primary",
+            "type": "Intent",
+            "action": "transfer",
+            "provider": actor,
+            "finished": False,
+            "resourceClassifiedAs": [f"https://w3id.org/solidarity-node/taxonomy#{category}"],
+            "resourceQuantity": {"hasUnit": unit, "hasNumericalValue": amount},
+            "availableQuantity": {"hasUnit": unit, "hasNumericalValue": amount},
+        },
         "tag": [{"type": "Hashtag", "name": f"#{category}"}],
-        "to": [PUBLIC], "cc": [f"{actor}/followers"],
-    }  # fmt: skip
+        "to": [PUBLIC],
+        "cc": [f"{actor}/followers"],
+    }
 
 
-def create_activity(peer: Peer, n: int, rng: random.Random, now: datetime,
-                    ed_key: ed25519.Ed25519PrivateKey) -> dict[str, Any]:  # fmt: skip
+def create_activity(
+    peer: Peer, n: int, rng: random.Random, now: datetime, ed_key: ed25519.Ed25519PrivateKey
+) -> dict[str, Any]:
     """A Create of a proof-carrying Proposal, as a peer node sends it."""
     actor = peer.actor
     obj = create_proof(proposal(peer, n, rng, now), ed_key, actor.key_id("ed25519-key"), now)
     return {
-        "@context": PUBLISHED_CONTEXT, "id": f"{peer.base}/activities/create-{n}",
-        "type": "Create", "actor": actor.id, "published": obj["published"], "object": obj,
-        "to": [PUBLIC], "cc": [actor.followers],
-    }  # fmt: skip
+        "@context": PUBLISHED_CONTEXT,
+        "id": f"{peer.base}/activities/create-{n}",
+        "type": "Create",
+        "actor": actor.id,
+        "published": obj["published"],
+        "object": obj,
+        "to": [PUBLIC],
+        "cc": [actor.followers],
+    }
 
 
-def raw_post(peer: Peer, target: str, path: str, document: dict[str, Any], now: datetime,
-             rsa_key: rsa.RSAPrivateKey) -> bytes:  # fmt: skip
+def raw_post(
+    peer: Peer,
+    target: str,
+    path: str,
+    document: dict[str, Any],
+    now: datetime,
+    rsa_key: rsa.RSAPrivateKey,
+) -> bytes:
     """One signed ``POST path`` to ``target`` (host:port) as HTTP/1.1 bytes (draft-cavage)."""
     body = json.dumps(document).encode()
     headers = {"Content-Type": "application/activity+json"}
-    signed = sign_cavage("POST", f"http://{target}{path}", headers, body, peer.actor.main_key_id,
-                         rsa_key, now)  # fmt: skip
-    lines = [f"POST {path} HTTP/1.1", f"Host: {signed['Host']}",
-             "Content-Type: application/activity+json", f"Date: {signed['Date']}",
-             f"Digest: {signed['Digest']}", f"Signature: {signed['Signature']}",
-             f"Content-Length: {len(body)}", "", ""]  # fmt: skip
+    signed = sign_cavage(
+        "POST", f"http://{target}{path}", headers, body, peer.actor.main_key_id, rsa_key, now
+    )
+    lines = [
+        f"POST {path} HTTP/1.1",
+        f"Host: {signed['Host']}",
+        "Content-Type: application/activity+json",
+        f"Date: {signed['Date']}",
+        f"Digest: {signed['Digest']}",
+        f"Signature: {signed['Signature']}",
+        f"Content-Length: {len(body)}",
+        "",
+        "",
+    ]
     return "\r\n".join(lines).encode() + body
 
 
@@ -131,5 +181,7 @@ def signed_creates(job: tuple[Peer, str, list[int], int]) -> list[bytes]:
     now = datetime.now(UTC)
     rng = random.Random(seed)  # noqa: S311 (seeded benchmark data, not secrets)
     rsa_key, ed_key = peer.keys()  # loading a PEM costs more than signing: once per peer
-    return [raw_post(peer, target, "/inbox", create_activity(peer, n, rng, now, ed_key), now,
-                     rsa_key) for n in numbers]  # fmt: skip
+    return [
+        raw_post(peer, target, "/inbox", create_activity(peer, n, rng, now, ed_key), now, rsa_key)
+        for n in numbers
+    ]

@@ -82,10 +82,14 @@ def _id(value: Any) -> str | None:
     return value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
 
 
-AS_CONTEXTS = frozenset({
-    "https://www.w3.org/ns/activitystreams", "http://www.w3.org/ns/activitystreams",
-    "https://www.w3.org/ns/activitystreams.jsonld", "as",
-})  # fmt: skip
+AS_CONTEXTS = frozenset(
+    {
+        "https://www.w3.org/ns/activitystreams",
+        "http://www.w3.org/ns/activitystreams",
+        "https://www.w3.org/ns/activitystreams.jsonld",
+        "as",
+    }
+)
 
 
 def defines_activitystreams(context: Any) -> bool:
@@ -156,8 +160,12 @@ class InboxReceiver:
             accepted = await self._receive(inbox, request)
         except FederationError as error:
             INBOX_REJECTED.labels(reason=error.reason).inc()
-            log.info("inbox rejected status=%d reason=%s detail=%s", error.status, error.reason,
-                     error.detail)  # fmt: skip
+            log.info(
+                "inbox rejected status=%d reason=%s detail=%s",
+                error.status,
+                error.reason,
+                error.detail,
+            )
             raise
         finally:
             self._receiving -= 1
@@ -182,8 +190,9 @@ class InboxReceiver:
         refusal = await self.trust(actor_host)
         if refusal is not None:
             raise FederationError("this peer may not post here", reason=refusal, status=403)
-        verified = await verify_signature(request, self.resolve_key, now=self.now(),
-                                          policy=self.policy)  # fmt: skip
+        verified = await verify_signature(
+            request, self.resolve_key, now=self.now(), policy=self.policy
+        )
         if verified.owner != actor:
             raise SignatureError(
                 "the signing key does not belong to the activity's actor",
@@ -196,8 +205,12 @@ class InboxReceiver:
                 status=403,
             )
         activity = InboundActivity(
-            inbox=inbox, activity_id=document["id"], actor_id=actor, type=document["type"],
-            body=request.body.decode(), key_id=verified.key_id,
-        )  # fmt: skip
+            inbox=inbox,
+            activity_id=document["id"],
+            actor_id=actor,
+            type=document["type"],
+            body=request.body.decode(),
+            key_id=verified.key_id,
+        )
         del document  # not kept alive (hundreds of objects) while the row waits for its commit
         return await self.store.persist(activity, self.now())

@@ -167,6 +167,7 @@ class KeyRing:
         stamp = now.astimezone(UTC).strftime("%Y%m%d%H%M%S")
         _write_atomically(self.directory / RSA_KEY_FILE, _private_pem(new.rsa))
         _write_atomically(self.directory / ED25519_KEY_FILE, _private_pem(new.ed25519))
-        _write_atomically(self.directory / ED25519_ID_FILE,
-                          f"{FIRST_ED25519_FRAGMENT}-{stamp}".encode())  # fmt: skip
+        _write_atomically(
+            self.directory / ED25519_ID_FILE, f"{FIRST_ED25519_FRAGMENT}-{stamp}".encode()
+        )
         return self.current()

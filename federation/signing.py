@@ -41,7 +41,8 @@ class RequestSigner:
             return sign_rfc9421(method, url, pairs, body or b"", key_id, keys.ed25519, self.now())
         return sign_cavage(method, url, pairs, body or b"", self.rsa_key_id, keys.rsa, self.now())
 
-    def fetch_signer(self, method: str, url: str, headers: Mapping[str, str],
-                     body: bytes | None) -> dict[str, str]:  # fmt: skip
+    def fetch_signer(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None
+    ) -> dict[str, str]:
         """The ``Signer`` shape the remote fetcher takes: signed GETs with cavage."""
         return self.sign(method, url, headers, body)

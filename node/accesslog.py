@@ -26,7 +26,12 @@ class AccessLog(AbstractAccessLogger):
         if response.status == 202 and request.path.endswith("/inbox"):
             return
         self.logger.info(
-            '%s %s %d %d %.1fms %s "%s"', request.method, request.path_qs, response.status,
-            response.body_length, time * 1000, request.remote or "-",
+            '%s %s %d %d %.1fms %s "%s"',
+            request.method,
+            request.path_qs,
+            response.status,
+            response.body_length,
+            time * 1000,
+            request.remote or "-",
             request.headers.get("User-Agent", "-"),
-        )  # fmt: skip
+        )

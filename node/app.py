@@ -72,8 +72,10 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
     ]
     notices = notification_sweeps(app[SERVICES], federation.session, federation.addresses)
     every = app[SERVICES].settings.notify_interval_seconds
-    loops += [run_periodically(notices.scanner, every, stop=stop),
-              run_periodically(notices.sender, every, notices.wake, stop=stop)]  # fmt: skip
+    loops += [
+        run_periodically(notices.scanner, every, stop=stop),
+        run_periodically(notices.sender, every, notices.wake, stop=stop),
+    ]
     tasks = [asyncio.create_task(loop) for loop in loops]
     app[WORKER_TASKS] = tasks
     yield
@@ -161,5 +163,6 @@ async def readyz(request: web.Request) -> web.Response:
     if dead:
         problems.append(f"workers stopped: {', '.join(dead)}")
     status = 503 if problems else 200
-    return web.json_response({"status": "ready" if not problems else "not-ready",
-                              "problems": problems}, status=status)  # fmt: skip
+    return web.json_response(
+        {"status": "ready" if not problems else "not-ready", "problems": problems}, status=status
+    )

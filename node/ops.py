@@ -64,19 +64,35 @@ class NodeMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.latency = Histogram(
-            "solidarity_http_request_seconds", "Request latency by route and method.",
-            ["method", "route"], registry=self.registry,
-        )  # fmt: skip
-        self.items = Gauge("solidarity_items", "Our offers and requests by status.",
-                           ["purpose", "status"], registry=self.registry)  # fmt: skip
-        self.queue = Gauge("solidarity_delivery_queue", "Deliveries by state and peer host.",
-                           ["host", "state"], registry=self.registry)  # fmt: skip
+            "solidarity_http_request_seconds",
+            "Request latency by route and method.",
+            ["method", "route"],
+            registry=self.registry,
+        )
+        self.items = Gauge(
+            "solidarity_items",
+            "Our offers and requests by status.",
+            ["purpose", "status"],
+            registry=self.registry,
+        )
+        self.queue = Gauge(
+            "solidarity_delivery_queue",
+            "Deliveries by state and peer host.",
+            ["host", "state"],
+            registry=self.registry,
+        )
         self.circuit = Gauge(
-            "solidarity_circuit_open", "1 while a peer host's circuit breaker is open.",
-            ["host"], registry=self.registry,
-        )  # fmt: skip
-        self.inbox_queue = Gauge("solidarity_inbox_queue", "Inbound activities by state.",
-                                 ["state"], registry=self.registry)  # fmt: skip
+            "solidarity_circuit_open",
+            "1 while a peer host's circuit breaker is open.",
+            ["host"],
+            registry=self.registry,
+        )
+        self.inbox_queue = Gauge(
+            "solidarity_inbox_queue",
+            "Inbound activities by state.",
+            ["state"],
+            registry=self.registry,
+        )
 
     def middleware(self) -> Any:
         series: dict[tuple[str, str], Any] = {}  # labels() costs more than the observation

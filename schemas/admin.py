@@ -209,8 +209,10 @@ class TokenInfoOut(BaseModel):
 
     id: int
     role: Role
-    username: str | None = Field(description="the account it was issued to; none for tokens"
-                                 " made with `solidarity token create`")  # fmt: skip
+    username: str | None = Field(
+        description="the account it was issued to; none for tokens"
+        " made with `solidarity token create`"
+    )
     label: str
     created_at: str
     revoked_at: str | None

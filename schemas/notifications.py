@@ -8,13 +8,24 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 EventName = Literal[
-    "claim.received", "claim.answered", "match.suggested", "item.expiring",
-    "follow.requested", "key.changed", "delivery.failing", "notice.failed",
-]  # fmt: skip
+    "claim.received",
+    "claim.answered",
+    "match.suggested",
+    "item.expiring",
+    "follow.requested",
+    "key.changed",
+    "delivery.failing",
+    "notice.failed",
+]
 WebhookEvent = Literal[
-    "claim.received", "claim.answered", "match.suggested", "item.expiring",
-    "follow.requested", "key.changed", "delivery.failing",
-]  # fmt: skip
+    "claim.received",
+    "claim.answered",
+    "match.suggested",
+    "item.expiring",
+    "follow.requested",
+    "key.changed",
+    "delivery.failing",
+]
 Channel = Literal["in-app", "email"]
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 DeliveryState = Literal["pending", "sent", "failed", "cancelled"]
@@ -82,8 +93,9 @@ class PreferencesOut(BaseModel):
 
 
 class PreferencesUpdate(_Body):
-    email: str | None = Field(default=None, max_length=254,
-                              pattern=r"^$|^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")  # fmt: skip
+    email: str | None = Field(
+        default=None, max_length=254, pattern=r"^$|^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$"
+    )
     events: list[EventName] | None = None
     channels: list[Channel] | None = None
     digest: bool | None = None

@@ -88,8 +88,12 @@ async def make_node(tmp_path: Path, aiohttp_client: Any) -> AsyncIterator[Callab
         nonlocal count
         count += 1
         data = tmp_path / f"node{count}"
-        fields = {"public_url": "http://node.test", "handle": "eastside",
-                  "name": "Eastside Mutual Aid", **settings}  # fmt: skip
+        fields = {
+            "public_url": "http://node.test",
+            "handle": "eastside",
+            "name": "Eastside Mutual Aid",
+            **settings,
+        }
         done = await initialise(data, **fields)
         clock = ManualClock(START)
         app = build_app(load_settings(data), clock=clock, run_workers=False)

@@ -36,8 +36,7 @@ def register(commands: Commands) -> None:
     audit.add_argument(
         "--csv", action="store_true", help=f"CSV on stdout ({','.join(CSV_COLUMNS)})"
     )
-    add_command(commands, "reports", "reports (Flags) sent and received",
-                with_services(reports))  # fmt: skip
+    add_command(commands, "reports", "reports (Flags) sent and received", with_services(reports))
 
 
 def _subject(given: str | None) -> str | None:
@@ -63,18 +62,38 @@ async def audit_log(services: Services, args: argparse.Namespace) -> int:
     # Two facts a cell, one above the other, so four columns fit 80 characters.
     grid = table(whole("at (UTC)\nwho"), whole("action\nsubject"), "detail", "reason")
     for e in entries:
-        add_row(grid, f"{when(e.at)}\n{e.who}", f"{e.action}\n{e.subject}", detail(e.detail),
-                e.reason)  # fmt: skip
-    show(grid, empty="The audit log is empty." if args.subject is None
-         else f"No audit entries about {args.subject}.")  # fmt: skip
+        add_row(
+            grid, f"{when(e.at)}\n{e.who}", f"{e.action}\n{e.subject}", detail(e.detail), e.reason
+        )
+    show(
+        grid,
+        empty="The audit log is empty."
+        if args.subject is None
+        else f"No audit entries about {args.subject}.",
+    )
     return 0
 
 
 async def reports(services: Services, args: argparse.Namespace) -> int:
-    grid = table(whole("id"), whole("direction"), whole("state"), "reporter", "objects", "content",
-                 whole("created (UTC)"))  # fmt: skip
+    grid = table(
+        whole("id"),
+        whole("direction"),
+        whole("state"),
+        "reporter",
+        "objects",
+        "content",
+        whole("created (UTC)"),
+    )
     for report in await services.store.reader.trust.reports():
-        add_row(grid, report.id, report.direction, report.state, report.reporter,
-                "\n".join(report.objects), report.content, when(report.created_at))  # fmt: skip
+        add_row(
+            grid,
+            report.id,
+            report.direction,
+            report.state,
+            report.reporter,
+            "\n".join(report.objects),
+            report.content,
+            when(report.created_at),
+        )
     show(grid, empty="No reports.")
     return 0

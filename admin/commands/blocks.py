@@ -49,8 +49,11 @@ def _read(name: str) -> str:
 
 
 def _entry(entry: BlockEntry) -> str:
-    extra = flags(reject_media=entry.reject_media, reject_reports=entry.reject_reports,
-                  obfuscate=entry.obfuscate)  # fmt: skip
+    extra = flags(
+        reject_media=entry.reject_media,
+        reject_reports=entry.reject_reports,
+        obfuscate=entry.obfuscate,
+    )
     return entry.severity + (f" ({extra})" if extra else "")
 
 

@@ -13,8 +13,9 @@ from admin.demo import NODES, PASSWORD, reset, start
 
 
 def register(commands: Commands) -> None:
-    demo = commands.add_parser("demo", help="run a seeded three-node network on localhost",
-                               description=__doc__)  # fmt: skip
+    demo = commands.add_parser(
+        "demo", help="run a seeded three-node network on localhost", description=__doc__
+    )
     demo.add_argument(
         "--data",
         type=Path,

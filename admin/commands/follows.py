@@ -28,11 +28,11 @@ from schemas.vocab import Category
 
 def register(commands: Commands) -> None:
     follows = add_group(commands, "follows", "follow requests from peers: pending, approve, reject")
-    add_command(follows, "pending", "follow requests waiting for approval",
-                with_services(pending))  # fmt: skip
+    add_command(follows, "pending", "follow requests waiting for approval", with_services(pending))
     for name, handler in (("approve", approve), ("reject", reject)):
-        answer = add_command(follows, name, f"{name} a pending follow request",
-                             with_federation(handler))  # fmt: skip
+        answer = add_command(
+            follows, name, f"{name} a pending follow request", with_federation(handler)
+        )
         answer.add_argument("actor", help="the actor id, as 'follows pending' lists it")
         answer.add_argument("--reason", default="", help="why, for the audit log")
 
@@ -80,8 +80,10 @@ async def pending(services: Services, args: argparse.Namespace) -> int:
 async def _answer(federation: Federation, args: argparse.Namespace, approve: bool) -> int:
     await federation.follows.answer(args.actor, approve, who=WHO, reason=args.reason)
     answer = "Accept" if approve else "Reject"
-    say(f"{'Approved' if approve else 'Rejected'} {args.actor}; the {answer} is queued for "
-        "delivery by the server.")  # fmt: skip
+    say(
+        f"{'Approved' if approve else 'Rejected'} {args.actor}; the {answer} is queued for "
+        "delivery by the server."
+    )
     return 0
 
 
@@ -103,8 +105,12 @@ def _filter(args: argparse.Namespace) -> SubscriptionFilter:
         centre = (float(lat), float(lon))
     if (centre is None) != (args.radius_km is None):
         raise Unprocessable("A region needs both --near and --radius-km.", reason="region-partial")
-    return SubscriptionFilter(purposes=tuple(args.purpose), categories=tuple(args.category),
-                              centre=centre, radius_km=args.radius_km)  # fmt: skip
+    return SubscriptionFilter(
+        purposes=tuple(args.purpose),
+        categories=tuple(args.category),
+        centre=centre,
+        radius_km=args.radius_km,
+    )
 
 
 async def subscribe(services: Services, federation: Federation, args: argparse.Namespace) -> int:
@@ -125,8 +131,11 @@ async def _backfill(services: Services, federation: Federation, actor_id: str) -
     """Catch up on the peer's open items now, page by page, with a progress bar."""
     from rich.progress import BarColumn, Progress, TextColumn  # only this command needs it
 
-    columns = (TextColumn("{task.description}"), BarColumn(),
-               TextColumn("{task.fields[items]} items"))  # fmt: skip
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[items]} items"),
+    )
     with Progress(*columns) as progress:
         task = progress.add_task("Catching up", total=MAX_PAGES, items=0)
         stored = 0

@@ -15,14 +15,20 @@ from node.storage.database import SchemaTooNew, migration_scripts
 
 
 def register(commands: Commands) -> None:
-    made = add_command(commands, "backup", "copy the database, keys and settings (safe while the"
-                       " node runs)", _backup)  # fmt: skip
+    made = add_command(
+        commands,
+        "backup",
+        "copy the database, keys and settings (safe while the node runs)",
+        _backup,
+    )
     made.add_argument("destination", type=Path, help="a new directory for the backup")
-    put = add_command(commands, "restore", "put a backup in place (refused while the node runs)",
-                      _restore)  # fmt: skip
+    put = add_command(
+        commands, "restore", "put a backup in place (refused while the node runs)", _restore
+    )
     put.add_argument("source", type=Path, help="a directory made by 'solidarity backup'")
-    add_command(commands, "migrate", "apply pending database migrations and show the schema",
-                _migrate)  # fmt: skip
+    add_command(
+        commands, "migrate", "apply pending database migrations and show the schema", _migrate
+    )
 
 
 def _backup(args: argparse.Namespace) -> int:

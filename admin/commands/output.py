@@ -107,8 +107,10 @@ def fit(grid: Table, width: int) -> None:
         return
     # Wrapping columns are kept to at least a fair share, so one long host cannot starve them.
     share = max(MIN_WRAPPED, available // len(columns))
-    widths = [min(natural, MIN_WRAPPED if column.no_wrap else share)
-              for natural, column in zip(naturals, columns, strict=True)]  # fmt: skip
+    widths = [
+        min(natural, MIN_WRAPPED if column.no_wrap else share)
+        for natural, column in zip(naturals, columns, strict=True)
+    ]
     budget = available - sum(widths)
     if budget >= 0:
         first = [i for i, column in enumerate(columns) if column.no_wrap]

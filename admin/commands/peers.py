@@ -37,11 +37,16 @@ def register(commands: Commands) -> None:
     trust = _changer(peers, "trust", "trust a peer (or make it a partner)", trust_peer)
     trust.add_argument("--partner", action="store_true", help="a partner also sees coalition items")
     _changer(peers, "limit", "limit a peer: its follow requests wait for approval", limit_peer)
-    block = _changer(peers, "block", "block a peer and its subdomains: nothing in or out",
-                     block_peer)  # fmt: skip
+    block = _changer(
+        peers, "block", "block a peer and its subdomains: nothing in or out", block_peer
+    )
     for flag, what in (("--reject-reports", "reports (Flags)"), ("--reject-media", "media")):
-        block.add_argument(flag, action=argparse.BooleanOptionalAction, default=None,
-                           help=f"refuse its {what} (default: keep as recorded)")  # fmt: skip
+        block.add_argument(
+            flag,
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help=f"refuse its {what} (default: keep as recorded)",
+        )
     block.add_argument("--public-comment", default=None, help="shown in the blocklist export")
     _changer(peers, "unblock", "lift a block (level unknown)", unblock_peer)
 
@@ -75,13 +80,21 @@ def peer_flags(peer: PeerRow) -> str:
 
 
 async def list_peers(services: Services, args: argparse.Namespace) -> int:
-    grid = table(whole("host"), whole("level"), whole("severity"), "flags", "comment",
-                 whole("updated"))  # fmt: skip
+    grid = table(
+        whole("host"), whole("level"), whole("severity"), "flags", "comment", whole("updated")
+    )
     for peer in await services.store.reader.trust.all_peers():
         private = f"(private: {peer.private_comment})" if peer.private_comment else ""
         comment = " ".join(part for part in (peer.public_comment, private) if part)
-        add_row(grid, peer.host, peer.level, peer.severity, peer_flags(peer), comment,
-                peer.updated_at[:10])  # fmt: skip
+        add_row(
+            grid,
+            peer.host,
+            peer.level,
+            peer.severity,
+            peer_flags(peer),
+            comment,
+            peer.updated_at[:10],
+        )
     show(grid, empty="No peers have a recorded level yet.")
     return 0
 
@@ -102,18 +115,21 @@ async def show_peer(services: Services, args: argparse.Namespace) -> int:
     reader = services.store.reader
     peer = await services.trust.peer(args.host)
     effective = await services.trust.level(peer.host)
-    followers = [f for f in await reader.follows.accepted_followers()
-                 if on_host(f.actor_id, peer.host)]  # fmt: skip
-    following = [f for f in await reader.follows.following_list()
-                 if on_host(f.actor_id, peer.host)]  # fmt: skip
+    followers = [
+        f for f in await reader.follows.accepted_followers() if on_host(f.actor_id, peer.host)
+    ]
+    following = [f for f in await reader.follows.following_list() if on_host(f.actor_id, peer.host)]
 
     facts = table(whole(""), "", title=peer.host)
     level = peer.level if effective == peer.level else f"{peer.level} (effective: {effective})"
     rows: list[tuple[str, Any]] = [
-        ("level", level), ("severity", peer.severity), ("flags", peer_flags(peer) or "none"),
-        ("public comment", peer.public_comment), ("private comment", peer.private_comment),
+        ("level", level),
+        ("severity", peer.severity),
+        ("flags", peer_flags(peer) or "none"),
+        ("public comment", peer.public_comment),
+        ("private comment", peer.private_comment),
         ("updated (UTC)", when(peer.updated_at) or "never"),
-    ]  # fmt: skip
+    ]
     for name, value in rows:
         add_row(facts, name, value)
     facts.show_header = False
@@ -132,11 +148,13 @@ async def show_peer(services: Services, args: argparse.Namespace) -> int:
         add_row(grid, key_id, fingerprint, when(first_seen))
     show(grid, empty="none seen")
 
-    grid = table(whole("at (UTC)\nwho"), whole("action"), "detail", "reason",
-                 title="Recent audit entries")  # fmt: skip
+    grid = table(
+        whole("at (UTC)\nwho"), whole("action"), "detail", "reason", title="Recent audit entries"
+    )
     for entry in await reader.trust.audit_entries(subject=peer.host, limit=RECENT_AUDIT):
-        add_row(grid, f"{when(entry.at)}\n{entry.who}", entry.action, detail(entry.detail),
-                entry.reason)  # fmt: skip
+        add_row(
+            grid, f"{when(entry.at)}\n{entry.who}", entry.action, detail(entry.detail), entry.reason
+        )
     show(grid, empty="none")
     return 0
 
@@ -167,8 +185,11 @@ async def limit_peer(services: Services, args: argparse.Namespace) -> int:
 
 
 async def block_peer(services: Services, args: argparse.Namespace) -> int:
-    given = {"reject_reports": args.reject_reports, "reject_media": args.reject_media,
-             "public_comment": args.public_comment}  # fmt: skip
+    given = {
+        "reject_reports": args.reject_reports,
+        "reject_media": args.reject_media,
+        "public_comment": args.public_comment,
+    }
     changes = {name: value for name, value in given.items() if value is not None}
     peer = await services.trust.set_level(
         args.host, Level.BLOCKED, who=WHO, reason=args.reason, **changes

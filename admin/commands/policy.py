@@ -40,12 +40,20 @@ def register(commands: Commands) -> None:
 def _print(policy: Policy) -> None:
     grid = table(whole("setting"), whole("value"), "meaning")
     add_row(grid, "mode", policy.mode.value, MODE_MEANING[policy.mode])
-    add_row(grid, "approve followers", yes_no(policy.approve_followers),
-            "follow requests wait for approval" if policy.approve_followers
-            else "follows from peers not blocked are accepted")  # fmt: skip
-    add_row(grid, "secure", yes_no(policy.secure),
-            "every fetch must be signed" if policy.secure
-            else "public items may be fetched unsigned")  # fmt: skip
+    add_row(
+        grid,
+        "approve followers",
+        yes_no(policy.approve_followers),
+        "follow requests wait for approval"
+        if policy.approve_followers
+        else "follows from peers not blocked are accepted",
+    )
+    add_row(
+        grid,
+        "secure",
+        yes_no(policy.secure),
+        "every fetch must be signed" if policy.secure else "public items may be fetched unsigned",
+    )
     show(grid, empty="")
 
 

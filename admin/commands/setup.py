@@ -43,11 +43,13 @@ def register(commands: Commands) -> None:
     token_create = add_command(token, "create", "print a new bearer token", _token)
     token_create.add_argument("--role", choices=[r.value for r in Role], required=True)
     token_create.add_argument("--label", default="")
-    token_list = add_command(token, "list", "tokens and page sessions (never the tokens)",
-                             with_services(_tokens))  # fmt: skip
+    token_list = add_command(
+        token, "list", "tokens and page sessions (never the tokens)", with_services(_tokens)
+    )
     token_list.add_argument("--revoked", action="store_true", help="the revoked ones too")
-    token_revoke = add_command(token, "revoke", "revoke a token or end a page session at once",
-                               with_services(_revoke))  # fmt: skip
+    token_revoke = add_command(
+        token, "revoke", "revoke a token or end a page session at once", with_services(_revoke)
+    )
     token_revoke.add_argument("id", type=int, help="its id, from `token list`")
 
     account = add_group(commands, "account", "local accounts")
@@ -102,11 +104,17 @@ def _token(args: argparse.Namespace) -> int:
 
 
 async def _tokens(services: Services, args: argparse.Namespace) -> int:
-    grid = table(whole("id"), whole("role"), "account", "label", whole("created"),
-                 whole("revoked"))  # fmt: skip
+    grid = table(whole("id"), whole("role"), "account", "label", whole("created"), whole("revoked"))
     for token in await services.accounts.tokens(revoked=args.revoked):
-        add_row(grid, str(token.id), token.role.value, token.username or "-", token.label,
-                token.created_at, token.revoked_at or "-")  # fmt: skip
+        add_row(
+            grid,
+            str(token.id),
+            token.role.value,
+            token.username or "-",
+            token.label,
+            token.created_at,
+            token.revoked_at or "-",
+        )
     show(grid, empty="No tokens.")
     return 0
 

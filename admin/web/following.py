@@ -70,8 +70,12 @@ class SubscribeForm:
 
     @property
     def values(self) -> dict[str, str]:
-        return {"target": self.target, "latitude": self.latitude, "longitude": self.longitude,
-                "radius_km": self.radius_km}  # fmt: skip
+        return {
+            "target": self.target,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "radius_km": self.radius_km,
+        }
 
     def fail(self, name: str, message: str | None = None) -> None:
         self.errors.setdefault(name, message or MESSAGES[name])
@@ -104,9 +108,13 @@ def _region(form: SubscribeForm) -> tuple[tuple[float, float] | None, float | No
         return None, None
     lat, lon, radius = (_number(text) for text in texts)
     if (
-        lat is None or lon is None or radius is None or not -90 <= lat <= 90
-        or not -180 <= lon <= 180 or not 0 < radius <= MAX_RADIUS_KM
-    ):  # fmt: skip
+        lat is None
+        or lon is None
+        or radius is None
+        or not -90 <= lat <= 90
+        or not -180 <= lon <= 180
+        or not 0 < radius <= MAX_RADIUS_KM
+    ):
         form.fail("region")
         return None, None
     return (lat, lon), radius
@@ -115,12 +123,13 @@ def _region(form: SubscribeForm) -> tuple[tuple[float, float] | None, float | No
 def parse(posted: MultiMapping[str]) -> SubscribeForm:
     """Check the whole form; the filter to keep is built only when it has no errors."""
     form = SubscribeForm(
-        target=posted.get("target", "").strip(), purposes=list(posted.getall("purpose", [])),
+        target=posted.get("target", "").strip(),
+        purposes=list(posted.getall("purpose", [])),
         categories=list(posted.getall("category", [])),
         latitude=posted.get("latitude", "").strip(),
         longitude=posted.get("longitude", "").strip(),
         radius_km=posted.get("radius_km", "").strip(),
-    )  # fmt: skip
+    )
     target = form.target
     if not 3 <= len(target) <= 2000 or not (HANDLE.fullmatch(target) or URL.fullmatch(target)):
         form.fail("target")
@@ -137,8 +146,9 @@ def to_filter(form: SubscribeForm) -> SubscriptionFilter:
     return SubscriptionFilter(
         purposes=tuple(p.value for p in Purpose if p.value in form.purposes),
         categories=tuple(c.value for c in Category if c.value in form.categories),
-        centre=centre, radius_km=radius,
-    )  # fmt: skip
+        centre=centre,
+        radius_km=radius,
+    )
 
 
 def _keep(followee: Followee) -> SubscriptionFilter:
@@ -148,13 +158,13 @@ def _keep(followee: Followee) -> SubscriptionFilter:
         return SubscriptionFilter()
 
 
-async def _page(page: Page, form: SubscribeForm, *, status: int = 200,
-                error: str | None = None) -> web.Response:  # fmt: skip
+async def _page(
+    page: Page, form: SubscribeForm, *, status: int = 200, error: str | None = None
+) -> web.Response:
     rows = await page.services.store.reader.follows.following_list()
     following = [Following(f.actor_id, f.state, _keep(f)) for f in rows]
     # An answer to a POST shows this page: the language picker comes back to it.
-    context = {"following": following, "form": form, "states": STATES, "error": error,
-               "path": PATH}  # fmt: skip
+    context = {"following": following, "form": form, "states": STATES, "error": error, "path": PATH}
     notice = NOTICES.get(page.request.query.get("done", ""))
     if notice is not None:
         context["notice"] = notice
@@ -194,6 +204,5 @@ async def unfollow(page: Page) -> web.StreamResponse:
     try:
         await follows.unfollow(page.field("actor"), who=page.who)
     except NodeError as error:
-        return await _page(page, SubscribeForm(), status=error.status,
-                           error=_message(page, error))  # fmt: skip
+        return await _page(page, SubscribeForm(), status=error.status, error=_message(page, error))
     return page.redirect(PATH, "unfollowed")

@@ -7,13 +7,13 @@ from aiohttp import web
 from admin.web import queries
 from node.ap.routes import FEDERATION
 from node.ap.wiring import Federation
+from node.domain.blocks import Format
 from node.domain.trust import Level
 from node.errors import NodeError, Unprocessable
 from node.web.pages import Page, page_handler
 from schemas.vocab import Role
 
 admin_page = page_handler(role=Role.ADMIN)
-FORMATS = ("csv", "text")
 
 
 def _federation(page: Page) -> Federation:
@@ -28,8 +28,11 @@ async def overview(page: Page) -> web.StreamResponse:
 
 @admin_page
 async def peers(page: Page) -> web.StreamResponse:
-    return page.render("admin_peers.html", peers=await queries.peers(page.services),
-                       policy=await page.services.trust.policy())  # fmt: skip
+    return page.render(
+        "admin_peers.html",
+        peers=await queries.peers(page.services),
+        policy=await page.services.trust.policy(),
+    )
 
 
 @admin_page
@@ -38,8 +41,9 @@ async def set_level(page: Page) -> web.StreamResponse:
         level = Level(page.field("level"))
     except ValueError as error:
         raise Unprocessable("Choose a trust level.", reason="level-invalid") from error
-    await page.services.trust.set_level(page.field("host"), level, who=page.who,
-                                        reason=page.field("reason")[:1000])  # fmt: skip
+    await page.services.trust.set_level(
+        page.field("host"), level, who=page.who, reason=page.field("reason")[:1000]
+    )
     return page.redirect("/admin/peers", "trust")
 
 
@@ -52,8 +56,9 @@ async def follow_requests(page: Page) -> web.StreamResponse:
 @admin_page
 async def answer_follow(page: Page) -> web.StreamResponse:
     approve = page.request.match_info["answer"] == "approve"
-    await _federation(page).follows.answer(page.field("actor"), approve, who=page.who,
-                                           reason=page.field("reason")[:1000])  # fmt: skip
+    await _federation(page).follows.answer(
+        page.field("actor"), approve, who=page.who, reason=page.field("reason")[:1000]
+    )
     return page.redirect("/admin/follow-requests", "follow")
 
 
@@ -65,15 +70,26 @@ async def blocklist_form(page: Page) -> web.StreamResponse:
 @admin_page
 async def import_blocklist(page: Page) -> web.StreamResponse:
     """A dry run shows the diff; importing needs the same text posted again with apply."""
-    content, fmt = page.form.get("content", ""), page.field("format")
-    fmt = fmt if fmt in FORMATS else "csv"
+    content = page.form.get("content", "")
+    fmt: Format = "text" if page.field("format") == "text" else "csv"
     apply = page.field("apply") == "yes"
     try:
-        result = await page.services.blocks.import_(content, fmt, who=page.who,  # type: ignore[arg-type]
-                                                    dry_run=not apply)  # fmt: skip
+        result = await page.services.blocks.import_(
+            content,
+            fmt,
+            who=page.who,
+            dry_run=not apply,
+        )
     except Unprocessable as error:
-        return page.render("admin_blocklist.html", status=422, content=content, fmt=fmt,
-                           result=None, problems=error.errors, error=error.detail)  # fmt: skip
+        return page.render(
+            "admin_blocklist.html",
+            status=422,
+            content=content,
+            fmt=fmt,
+            result=None,
+            problems=error.errors,
+            error=error.detail,
+        )
     if result.applied:
         return page.redirect("/admin/audit", "imported")
     return page.render("admin_blocklist.html", content=content, fmt=fmt, result=result)
@@ -81,8 +97,9 @@ async def import_blocklist(page: Page) -> web.StreamResponse:
 
 @admin_page
 async def deliveries(page: Page) -> web.StreamResponse:
-    health = await queries.delivery_health(page.services, _federation(page),
-                                           page.services.clock.now())  # fmt: skip
+    health = await queries.delivery_health(
+        page.services, _federation(page), page.services.clock.now()
+    )
     return page.render("admin_deliveries.html", health=health)
 
 
@@ -104,8 +121,9 @@ async def resolve_report(page: Page) -> web.StreamResponse:
 
 @admin_page
 async def hide_item(page: Page) -> web.StreamResponse:
-    await _federation(page).moderation.hide(page.field("item"), hidden=True, who=page.who,
-                                            reason=page.field("reason")[:1000])  # fmt: skip
+    await _federation(page).moderation.hide(
+        page.field("item"), hidden=True, who=page.who, reason=page.field("reason")[:1000]
+    )
     return page.redirect("/admin/moderation", "hidden")
 
 

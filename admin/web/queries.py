@@ -58,12 +58,14 @@ async def overview(services: Services, federation: Federation, now: datetime) ->
     policy = await services.trust.policy()
     health = await delivery_health(services, federation, now)
     return Overview(
-        mode=policy.mode.value, approve_followers=policy.approve_followers, secure=policy.secure,
+        mode=policy.mode.value,
+        approve_followers=policy.approve_followers,
+        secure=policy.secure,
         peers=len(await reader.trust.all_peers()),
         follow_requests=len(await reader.follows.pending_followers()),
         open_reports=len(await reader.trust.reports("open")),
         troubled_hosts=sum(1 for h in health if h.state in ("circuit-open", "failing")),
-    )  # fmt: skip
+    )
 
 
 async def peers(services: Services) -> list[PeerRow]:

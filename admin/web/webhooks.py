@@ -37,7 +37,10 @@ class Endpoint:
 @admin_page
 async def webhooks(page: Page) -> web.StreamResponse:
     service = page.services.notifications
-    found = [Endpoint(e, await service.history(endpoint_id=e.id, limit=HISTORY))
-             for e in await service.webhooks()]  # fmt: skip
-    return page.render("admin_webhooks.html", endpoints=found, kinds=KINDS, states=STATES,
-                       history=HISTORY)  # fmt: skip
+    found = [
+        Endpoint(e, await service.history(endpoint_id=e.id, limit=HISTORY))
+        for e in await service.webhooks()
+    ]
+    return page.render(
+        "admin_webhooks.html", endpoints=found, kinds=KINDS, states=STATES, history=HISTORY
+    )

@@ -101,8 +101,9 @@ class DeliveryWorker:
             self.breaker.record_failure(job.host, now)
         else:
             self.breaker.record_success(job.host, now)
-        attempt = Attempt(job.attempts + 1, response.status, response.retry_after, now,
-                          job.created_at)  # fmt: skip
+        attempt = Attempt(
+            job.attempts + 1, response.status, response.retry_after, now, job.created_at
+        )
         decision = decide(attempt, self.policy, self.rng)
         error = response.error or decision.reason
         if response.error in PERMANENT_ERRORS:
@@ -120,8 +121,12 @@ class DeliveryWorker:
             await self.store.failed(job, response.status, error, now)
         log.info(
             "delivery id=%d inbox=%s status=%s outcome=%s reason=%s",
-            job.id, job.inbox, response.status, decision.kind, error,
-        )  # fmt: skip
+            job.id,
+            job.inbox,
+            response.status,
+            decision.kind,
+            error,
+        )
 
     async def _post_knocking(self, job: DeliveryJob) -> Response:
         """POST with the scheme the origin is known to take; on 400/401, try the other once."""
@@ -140,8 +145,11 @@ class DeliveryWorker:
         return response
 
     async def _post(self, job: DeliveryJob, scheme: Scheme) -> Response:
-        headers = {"Content-Type": ACTIVITY_JSON, "Accept": ACTIVITY_JSON,
-                   "User-Agent": self.user_agent}  # fmt: skip
+        headers = {
+            "Content-Type": ACTIVITY_JSON,
+            "Accept": ACTIVITY_JSON,
+            "User-Agent": self.user_agent,
+        }
         timeout = aiohttp.ClientTimeout(
             total=self.limits.timeout, connect=self.limits.connect_timeout
         )

@@ -42,10 +42,13 @@ def webfinger(actor: LocalActor) -> dict[str, Any]:
         "aliases": [actor.id, actor.public_url],
         "links": [
             {"rel": "self", "type": ACTIVITY_JSON, "href": actor.id},
-            {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html",
-             "href": actor.public_url},
+            {
+                "rel": "http://webfinger.net/rel/profile-page",
+                "type": "text/html",
+                "href": actor.public_url,
+            },
         ],
-    }  # fmt: skip
+    }
 
 
 def host_meta(public_url: str) -> str:
@@ -61,11 +64,13 @@ def host_meta(public_url: str) -> str:
 def nodeinfo_links(public_url: str) -> dict[str, Any]:
     return {
         "links": [
-            {"rel": f"http://nodeinfo.diaspora.software/ns/schema/{version}",
-             "href": f"{public_url}/nodeinfo/{version}"}
+            {
+                "rel": f"http://nodeinfo.diaspora.software/ns/schema/{version}",
+                "href": f"{public_url}/nodeinfo/{version}",
+            }
             for version in NODEINFO_VERSIONS
         ]
-    }  # fmt: skip
+    }
 
 
 @dataclass(frozen=True)

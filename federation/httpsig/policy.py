@@ -77,8 +77,13 @@ def check_expires(expires: datetime, now: datetime) -> None:
         raise fail(Reason.SIGNATURE_EXPIRED, f"the signature expired at {expires.isoformat()}")
 
 
-_MONTHS = dict(zip(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-                    "Nov", "Dec"), range(1, 13), strict=True))  # fmt: skip
+_MONTHS = dict(
+    zip(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        range(1, 13),
+        strict=True,
+    )
+)
 _IMF_FIXDATE = re.compile(
     r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), ([0-9]{2}) ([A-Z][a-z]{2}) ([0-9]{4})"
     r" ([0-9]{2}):([0-9]{2}):([0-9]{2}) GMT"
@@ -91,8 +96,15 @@ def parse_http_date(value: str) -> datetime:
     if fixdate is not None and fixdate[2] in _MONTHS:  # what every sender sends: parsed directly
         day, _, year, hour, minute, second = fixdate.groups()
         try:
-            return datetime(int(year), _MONTHS[fixdate[2]], int(day), int(hour), int(minute),
-                            int(second), tzinfo=UTC)  # fmt: skip
+            return datetime(
+                int(year),
+                _MONTHS[fixdate[2]],
+                int(day),
+                int(hour),
+                int(minute),
+                int(second),
+                tzinfo=UTC,
+            )
         except ValueError as error:
             raise fail(Reason.SIGNATURE_MALFORMED, "the Date header is not an HTTP date") from error
     try:

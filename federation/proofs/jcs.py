@@ -61,8 +61,9 @@ def canonicalize(value: Any) -> bytes:
     """The canonical UTF-8 bytes of a JSON value (dicts, lists, str, int, float, bool, None)."""
     try:
         plain = _plain(value)
-        text = json.dumps(plain, ensure_ascii=False, allow_nan=False, sort_keys=True,
-                          separators=(",", ":"))  # fmt: skip
+        text = json.dumps(
+            plain, ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
+        )
         return text.encode("utf-8")  # a lone surrogate cannot be encoded: the package decides
     except (_NotPlain, RecursionError, UnicodeEncodeError):
         pass

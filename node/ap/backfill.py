@@ -37,9 +37,13 @@ class BackfillWorker:
     name = "backfill"
 
     def __init__(
-        self, store: Store, fetcher: RemoteFetcher, verifier: ObjectVerifier,
-        trust: TrustService, clock: Clock,
-    ) -> None:  # fmt: skip
+        self,
+        store: Store,
+        fetcher: RemoteFetcher,
+        verifier: ObjectVerifier,
+        trust: TrustService,
+        clock: Clock,
+    ) -> None:
         self._store = store
         self._fetcher = fetcher
         self._verifier = verifier
@@ -101,17 +105,26 @@ class BackfillWorker:
                 stored += await self._apply(repos, activity, keep, backfill.actor_id, now)
             next_page = _id_of(page.get("next"))
             done = next_page is None or next_page == backfill.next_page
-            await repos.backfills.advance(replace(
-                backfill, next_page=None if done else next_page,
-                pages_done=backfill.pages_done + 1, items_seen=backfill.items_seen + stored,
-                state="done" if done else "pending",
-            ), now)  # fmt: skip
+            await repos.backfills.advance(
+                replace(
+                    backfill,
+                    next_page=None if done else next_page,
+                    pages_done=backfill.pages_done + 1,
+                    items_seen=backfill.items_seen + stored,
+                    state="done" if done else "pending",
+                ),
+                now,
+            )
         return stored
 
     async def _apply(
-        self, repos: Any, activity: dict[str, Any], keep: SubscriptionFilter, actor: str,
+        self,
+        repos: Any,
+        activity: dict[str, Any],
+        keep: SubscriptionFilter,
+        actor: str,
         now: str,
-    ) -> int:  # fmt: skip
+    ) -> int:
         obj = activity.get("object")
         object_id = _id_of(obj)
         if object_id is None or peer_host(object_id) != peer_host(actor):

@@ -56,17 +56,27 @@ async def on_claim_offer(ctx: Context, agreement: dict[str, Any]) -> Outcome:
     unit, amount = quantity
     refusal = claim_refusal(item, amount, unit)
     if refusal is None and await ctx.trust.level(peer_host(ctx.row.actor_id)) not in (
-        "trusted", "partner"
-    ):  # fmt: skip
+        "trusted",
+        "partner",
+    ):
         refusal = "claimant-not-trusted"
     if refusal is None and item.status.value not in ("open", "partly-committed"):
         refusal = "item-not-live"
     claim = Claim(
-        id=str(uuid.uuid4()), direction="incoming", offer_activity_id=ctx.row.activity_id,
-        intent_id=intent, item_id=item.id, counterparty=ctx.row.actor_id, quantity=amount,
-        unit=unit, state="pending" if refusal is None else "rejected", commitment_id=commitment_id,
-        reason=refusal or "", created_at=ctx.now, updated_at=ctx.now,
-    )  # fmt: skip
+        id=str(uuid.uuid4()),
+        direction="incoming",
+        offer_activity_id=ctx.row.activity_id,
+        intent_id=intent,
+        item_id=item.id,
+        counterparty=ctx.row.actor_id,
+        quantity=amount,
+        unit=unit,
+        state="pending" if refusal is None else "rejected",
+        commitment_id=commitment_id,
+        reason=refusal or "",
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
     await ctx.repos.claims.add(claim)
     if refusal is None:
         return done("claim-received")
@@ -96,9 +106,13 @@ async def on_claim_answer(ctx: Context, kind: str) -> Outcome | None:
         agreement = _id_of(result) if result is not None else None
         hold = ctx.activity.get("endTime")
         state = "accepted" if kind == "Accept" else "tentative"
-        changed = replace(claim, state=state, agreement_id=agreement or claim.agreement_id,
-                          hold_until=hold if isinstance(hold, str) else None,
-                          updated_at=ctx.now)  # fmt: skip
+        changed = replace(
+            claim,
+            state=state,
+            agreement_id=agreement or claim.agreement_id,
+            hold_until=hold if isinstance(hold, str) else None,
+            updated_at=ctx.now,
+        )
     await ctx.repos.claims.save(changed)
     return done(f"claim-{changed.state}")
 

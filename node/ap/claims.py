@@ -58,9 +58,15 @@ def claim_refusal(item: Item, quantity: float, unit: str) -> str | None:
 
 class ClaimService:
     def __init__(
-        self, store: Store, me: LocalActor, outbox: Outbox, actors: ActorDirectory,
-        items: ItemService, trust: TrustService, clock: Clock,
-    ) -> None:  # fmt: skip
+        self,
+        store: Store,
+        me: LocalActor,
+        outbox: Outbox,
+        actors: ActorDirectory,
+        items: ItemService,
+        trust: TrustService,
+        clock: Clock,
+    ) -> None:
         self._store = store
         self._me = me
         self._outbox = outbox
@@ -84,20 +90,34 @@ class ClaimService:
         origin = await self._actors.get(item.actor_id)
         now = to_text(self._clock.now())
         commitment: dict[str, Any] = {
-            "type": "Commitment", "id": self._new_id("commitments"), "satisfies": item.intent_id,
+            "type": "Commitment",
+            "id": self._new_id("commitments"),
+            "satisfies": item.intent_id,
             "resourceQuantity": measure(item.unit, quantity),
             ("receiver" if item.purpose == "offer" else "provider"): self._me.id,
-        }  # fmt: skip
-        agreement = {"type": "Agreement", "id": self._new_id("agreements"),
-                     "stipulates": commitment}  # fmt: skip
+        }
+        agreement = {
+            "type": "Agreement",
+            "id": self._new_id("agreements"),
+            "stipulates": commitment,
+        }
         offer = local_activity(self._me, "Offer", agreement, to=[item.actor_id])
         offer["summary"] = f"{self._me.name} would like {quantity:g} {item.unit} of: {item.title}"
         claim = Claim(
-            id=str(uuid.uuid4()), direction="outgoing", offer_activity_id=offer["id"],
-            intent_id=item.intent_id, item_id=item.id, counterparty=item.actor_id,
-            quantity=quantity, unit=item.unit, state="pending",
-            commitment_id=commitment["id"], note=note, created_at=now, updated_at=now,
-        )  # fmt: skip
+            id=str(uuid.uuid4()),
+            direction="outgoing",
+            offer_activity_id=offer["id"],
+            intent_id=item.intent_id,
+            item_id=item.id,
+            counterparty=item.actor_id,
+            quantity=quantity,
+            unit=item.unit,
+            state="pending",
+            commitment_id=commitment["id"],
+            note=note,
+            created_at=now,
+            updated_at=now,
+        )
         async with self._store.transaction() as repos:
             await repos.claims.add(claim)
             await self._outbox.publish(repos, offer, inboxes=[origin.inbox], public=False)
@@ -123,18 +143,27 @@ class ClaimService:
     # -- theirs, on our item -------------------------------------------------
 
     async def answer(
-        self, claim_id: str, answer: str, *, who: str, reason: str = "",
+        self,
+        claim_id: str,
+        answer: str,
+        *,
+        who: str,
+        reason: str = "",
         hold: timedelta | None = None,
-    ) -> Claim:  # fmt: skip
+    ) -> Claim:
         """Accept, tentatively accept (a hold until ``hold`` from now) or reject a claim."""
         now = self._clock.now()
         async with self._store.transaction() as repos:
             claim = await self._own(repos, claim_id, "incoming")
-            allowed = {"accept": {"pending", "tentative"}, "tentative": {"pending"},
-                       "reject": {"pending", "tentative"}}  # fmt: skip
+            allowed = {
+                "accept": {"pending", "tentative"},
+                "tentative": {"pending"},
+                "reject": {"pending", "tentative"},
+            }
             if claim.state not in allowed[answer]:
-                raise Conflict(f"A {claim.state} claim cannot be answered that way.",
-                               reason="claim-state")  # fmt: skip
+                raise Conflict(
+                    f"A {claim.state} claim cannot be answered that way.", reason="claim-state"
+                )
             if answer in ("accept", "tentative") and claim.state == "pending":
                 item = await repos.items.get_any(claim.item_id)
                 refusal = claim_refusal(item, claim.quantity, claim.unit) if item else "item-gone"
@@ -149,24 +178,34 @@ class ClaimService:
         return changed
 
     async def _send_answer(
-        self, repos: Repositories, claim: Claim, answer: str, reason: str,
-        hold: timedelta | None, now: str,
-    ) -> Claim:  # fmt: skip
+        self,
+        repos: Repositories,
+        claim: Claim,
+        answer: str,
+        reason: str,
+        hold: timedelta | None,
+        now: str,
+    ) -> Claim:
         peer = await repos.peers.actor(claim.counterparty)
         inboxes = [peer.inbox] if peer else []
         if answer == "reject":
-            document = local_activity(self._me, "Reject", claim.offer_activity_id,
-                                      to=[claim.counterparty])  # fmt: skip
+            document = local_activity(
+                self._me, "Reject", claim.offer_activity_id, to=[claim.counterparty]
+            )
             document["content"] = reason or "This claim was not accepted."
             changed = replace(claim, state="rejected", reason=reason, updated_at=now)
         else:
             agreement_id = claim.agreement_id or self._new_id("agreements")
             agreement = {
-                "type": "Agreement", "id": agreement_id,
-                "stipulates": {"type": "Commitment", "id": claim.commitment_id,
-                               "satisfies": claim.intent_id,
-                               "resourceQuantity": measure(claim.unit, claim.quantity)},
-            }  # fmt: skip
+                "type": "Agreement",
+                "id": agreement_id,
+                "stipulates": {
+                    "type": "Commitment",
+                    "id": claim.commitment_id,
+                    "satisfies": claim.intent_id,
+                    "resourceQuantity": measure(claim.unit, claim.quantity),
+                },
+            }
             to = [claim.counterparty]
             if answer == "accept":
                 document = local_activity(self._me, "Accept", claim.offer_activity_id, to=to)
@@ -180,8 +219,9 @@ class ClaimService:
                 hold_until = to_text(self._clock.now() + (hold or timedelta(hours=24)))
                 document["endTime"] = hold_until
             state = "accepted" if answer == "accept" else "tentative"
-            changed = replace(claim, state=state, agreement_id=agreement_id,
-                              hold_until=hold_until, updated_at=now)  # fmt: skip
+            changed = replace(
+                claim, state=state, agreement_id=agreement_id, hold_until=hold_until, updated_at=now
+            )
         await self._outbox.publish(repos, document, inboxes=inboxes, public=False)
         await repos.claims.save(changed)
         return changed
@@ -193,18 +233,22 @@ class ClaimService:
             if claim.state != "accepted":
                 raise Conflict("Only an accepted claim can be confirmed.", reason="claim-state")
             event = {
-                "type": "EconomicEvent", "id": self._new_id("events"),
-                "fulfills": claim.commitment_id, "context": claim.agreement_id,
+                "type": "EconomicEvent",
+                "id": self._new_id("events"),
+                "fulfills": claim.commitment_id,
+                "context": claim.agreement_id,
                 "resourceQuantity": measure(claim.unit, claim.quantity),
-            }  # fmt: skip
+            }
             peer = await repos.peers.actor(claim.counterparty)
             create = local_activity(self._me, "Create", event, to=[claim.counterparty])
-            await self._outbox.publish(repos, create, inboxes=[peer.inbox] if peer else [],
-                                       public=False)  # fmt: skip
+            await self._outbox.publish(
+                repos, create, inboxes=[peer.inbox] if peer else [], public=False
+            )
             changed = replace(claim, state="fulfilled", updated_at=to_text(self._clock.now()))
             await repos.claims.save(changed)
-            await self._trust.audit(repos, who, "claim.confirmed", claim.item_id,
-                                    {"claim": claim.id})  # fmt: skip
+            await self._trust.audit(
+                repos, who, "claim.confirmed", claim.item_id, {"claim": claim.id}
+            )
         return changed
 
     async def expire_holds(self) -> int:

@@ -121,8 +121,9 @@ class FollowService:
         async with self._store.transaction() as repos:
             follower = await repos.follows.follower(actor_id)
             if follower is None or follower.state != "pending":
-                raise NotFound(f"No pending follow request from {actor_id}.",
-                               reason="follow-request-unknown")  # fmt: skip
+                raise NotFound(
+                    f"No pending follow request from {actor_id}.", reason="follow-request-unknown"
+                )
             if approve:
                 await repos.follows.set_follower_state(actor_id, "accepted")
                 await send_answer(repos, self._outbox, self._me, follower, "Accept")
@@ -137,8 +138,12 @@ class FollowService:
         actor = await self._store.reader.peers.actor(actor_id)
         if followee is None or actor is None:
             raise NotFound(f"We do not follow {actor_id}.", reason="not-following")
-        follow = {"id": followee.follow_activity_id, "type": "Follow", "actor": self._me.id,
-                  "object": actor_id}  # fmt: skip
+        follow = {
+            "id": followee.follow_activity_id,
+            "type": "Follow",
+            "actor": self._me.id,
+            "object": actor_id,
+        }
         undo = local_activity(self._me, "Undo", follow, to=[actor_id])
         async with self._store.transaction() as repos:
             await repos.follows.remove_following(actor_id)

@@ -41,9 +41,12 @@ async def on_follow(ctx: Context) -> Outcome:
         return dropped("follow-refused")
     state = "pending" if decision == "pending" else "accepted"
     follower = Follower(
-        actor_id=ctx.sender.id, inbox=ctx.sender.inbox, shared_inbox=ctx.sender.shared_inbox,
-        follow_activity_id=ctx.row.activity_id, state=state,
-    )  # fmt: skip
+        actor_id=ctx.sender.id,
+        inbox=ctx.sender.inbox,
+        shared_inbox=ctx.sender.shared_inbox,
+        follow_activity_id=ctx.row.activity_id,
+        state=state,
+    )
     await ctx.repos.follows.add_follower(follower, ctx.now)
     if state == "pending":
         return done("follow-pending")
@@ -55,8 +58,12 @@ async def send_answer(
     repos: Repositories, outbox: Outbox, me: LocalActor, follower: Follower, answer: str
 ) -> None:
     """Accept or Reject a follower's Follow, embedding the Follow as Mastodon does."""
-    follow = {"id": follower.follow_activity_id, "type": "Follow",
-              "actor": follower.actor_id, "object": me.id}  # fmt: skip
+    follow = {
+        "id": follower.follow_activity_id,
+        "type": "Follow",
+        "actor": follower.actor_id,
+        "object": me.id,
+    }
     if answer == "Accept":
         document = local_activity(me, "Accept", follow, to=[follower.actor_id])
     else:
@@ -195,8 +202,9 @@ async def on_flag(ctx: Context) -> Outcome:
     objects = [o for o in (_id_of(v) for v in (value if isinstance(value, list) else [value])) if o]
     content = ctx.activity.get("content")
     text = content[:5000] if isinstance(content, str) else ""
-    await ctx.repos.trust.add_report("in", ctx.row.activity_id, ctx.row.actor_id, objects, text,
-                                     ctx.now)  # fmt: skip
+    await ctx.repos.trust.add_report(
+        "in", ctx.row.activity_id, ctx.row.actor_id, objects, text, ctx.now
+    )
     await ctx.trust.audit(ctx.repos, ctx.row.actor_id, "report.received", ctx.row.activity_id)
     return done("report-queued")
 

@@ -33,10 +33,18 @@ log = logging.getLogger("solidarity.inbox")
 
 MAX_ATTEMPTS = 8
 # Failures no retry can cure: the peer's own document or address is wrong, not the network.
-INCURABLE = frozenset({
-    "actor-malformed", "url-invalid", "scheme-refused", "address-refused", "origin-mismatch",
-    "redirect-invalid", "redirect-loop", "too-many-redirects",
-})  # fmt: skip
+INCURABLE = frozenset(
+    {
+        "actor-malformed",
+        "url-invalid",
+        "scheme-refused",
+        "address-refused",
+        "origin-mismatch",
+        "redirect-invalid",
+        "redirect-loop",
+        "too-many-redirects",
+    }
+)
 LOCK_FOR = timedelta(minutes=5)
 # Accepting comes first: while activities are arriving, each row waits for a lull (looking
 # again every YIELD_STEP seconds), unless it was received ACCEPT_FIRST_FOR ago already. A
@@ -114,8 +122,18 @@ class InboxWorker:
             return
         now = to_text(self._clock.now())
         async with self._store.transaction() as repos:
-            ctx = Context(repos, self._me, self._outbox, row, activity, sender, now,
-                          self._trust, self._items, verified)  # fmt: skip
+            ctx = Context(
+                repos,
+                self._me,
+                self._outbox,
+                row,
+                activity,
+                sender,
+                now,
+                self._trust,
+                self._items,
+                verified,
+            )
             outcome = await handler(ctx)
             await repos.inbox.finish(row.id, outcome.state, outcome.reason)
         self._log(row, outcome)
@@ -184,5 +202,8 @@ class InboxWorker:
     def _log(row: QueuedActivity, outcome: Outcome) -> None:
         log.info(
             "inbox activity=%s type=%s actor=%s outcome=%s",
-            row.activity_id, row.type, row.actor_id, outcome,
-        )  # fmt: skip
+            row.activity_id,
+            row.type,
+            row.actor_id,
+            outcome,
+        )

@@ -18,8 +18,9 @@ async def find_match(services: Services, ours: str, theirs: str) -> Suggestion:
     """The suggestion for (our item, their item), which must be another group's."""
     found = [f for f in await services.suggestions.for_item(ours) if f.theirs.id == theirs]
     if not found or found[0].theirs.local:
-        raise Unprocessable("That is not a suggested match with another group.",
-                            reason="match-unknown")  # fmt: skip
+        raise Unprocessable(
+            "That is not a suggested match with another group.", reason="match-unknown"
+        )
     return found[0]
 
 
@@ -43,5 +44,4 @@ async def notify_match(
     quantity = match_quantity(found)
     if quantity <= 0:
         raise Unprocessable("The match leaves nothing to claim.", reason="match-empty")
-    return await claims.claim(found.theirs.id, quantity, note=f"match for {found.ours.id}",
-                              who=who)  # fmt: skip
+    return await claims.claim(found.theirs.id, quantity, note=f"match for {found.ours.id}", who=who)

@@ -56,8 +56,14 @@ class ModerationService:
         flag["content"] = content
         async with self._store.transaction() as repos:
             flag_id = await self._outbox.publish(repos, flag, inboxes=[origin.inbox], public=False)
-            await repos.trust.add_report("out", flag_id, self._me.id, [item.actor_id, item_id],
-                                         content, to_text(self._clock.now()))  # fmt: skip
+            await repos.trust.add_report(
+                "out",
+                flag_id,
+                self._me.id,
+                [item.actor_id, item_id],
+                content,
+                to_text(self._clock.now()),
+            )
             detail = {"to": peer_host(item.actor_id)}
             await self._trust.audit(repos, who, "report.sent", item_id, detail, content)
         return flag_id

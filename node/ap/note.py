@@ -58,12 +58,20 @@ def note_for(actor: LocalActor, proposal: dict[str, Any], note_id: str) -> dict[
         "attributedTo": actor.id,
         "content": "".join(parts),
         "url": proposal_id,
-        "tag": [{"type": "Hashtag", "name": h, "href": f"{actor.public_url}/tags/{h.lstrip('#')}"}
-                for h in hashtags],
-        "attachment": [{"type": "Link", "href": proposal_id, "rel": [PROPOSAL_REL],
-                        "mediaType": "application/activity+json"}],
+        "tag": [
+            {"type": "Hashtag", "name": h, "href": f"{actor.public_url}/tags/{h.lstrip('#')}"}
+            for h in hashtags
+        ],
+        "attachment": [
+            {
+                "type": "Link",
+                "href": proposal_id,
+                "rel": [PROPOSAL_REL],
+                "mediaType": "application/activity+json",
+            }
+        ],
         "to": proposal.get("to", []),
-    }  # fmt: skip
+    }
     for key in ("cc", "published", "updated"):
         if key in proposal:
             note[key] = proposal[key]

@@ -94,9 +94,11 @@ class Outbox:
             return
         to, cc = addressing(self.actor, item.visibility)
         # Coalition-only items go to partner peers, which the trust policy names.
-        followers = [] if item.visibility is Visibility.COALITION else (
-            await repos.follows.accepted_followers()
-        )  # fmt: skip
+        followers = (
+            []
+            if item.visibility is Visibility.COALITION
+            else (await repos.follows.accepted_followers())
+        )
         inboxes = follower_inboxes(followers)
         by_host: dict[str, bool] = {}  # software is known per host: ask once per host
         for inbox in inboxes:
@@ -112,18 +114,24 @@ class Outbox:
         document = self.sign(proposal(self.actor, item))
         obj: Any = tombstone(object_id, "Proposal", published) if type_ == "Delete" else document
         await self.publish(
-            repos, activity(self.actor, type_, obj, to=to, cc=cc, published=published),
-            inboxes=aware, public=public, object_id=object_id,
-        )  # fmt: skip
+            repos,
+            activity(self.actor, type_, obj, to=to, cc=cc, published=published),
+            inboxes=aware,
+            public=public,
+            object_id=object_id,
+        )
         if not others:
             return
         note = note_for(self.actor, document, local_note_id(object_id))
         if type_ == "Delete":
             note = tombstone(note["id"], "Note", published)
         await self.publish(
-            repos, activity(self.actor, type_, note, to=to, cc=cc, published=published),
-            inboxes=others, public=False, object_id=note["id"],
-        )  # fmt: skip
+            repos,
+            activity(self.actor, type_, note, to=to, cc=cc, published=published),
+            inboxes=others,
+            public=False,
+            object_id=note["id"],
+        )
 
 
 def local_activity(actor: LocalActor, type_: str, obj: Any, to: list[str]) -> dict[str, Any]:

@@ -43,15 +43,24 @@ class StoreDeliveries:
         await self._settle(job, "pruned", None, status, "inbox gone", now)
 
     async def _settle(
-        self, job: DeliveryJob, state: str, when: datetime | None, status: int | None,
-        error: str, now: datetime,
-    ) -> None:  # fmt: skip
+        self,
+        job: DeliveryJob,
+        state: str,
+        when: datetime | None,
+        status: int | None,
+        error: str,
+        now: datetime,
+    ) -> None:
         async with self._store.transaction() as repos:
             await repos.outbox.settle(
-                job.id, state=state, attempts=job.attempts + 1,
-                next_attempt_at=to_text(when) if when else None, status=status, error=error,
+                job.id,
+                state=state,
+                attempts=job.attempts + 1,
+                next_attempt_at=to_text(when) if when else None,
+                status=status,
+                error=error,
                 now=to_text(now),
-            )  # fmt: skip
+            )
 
 
 class StoreSchemes:
@@ -141,5 +150,6 @@ class StoreKeys:
             await repos.peers.save_key(key, now)
             if await repos.trust.record_fingerprint(key.key_id, fingerprint, now):
                 detail = {"key_id": key.key_id, "fingerprint": fingerprint}
-                await repos.trust.audit(now, "system", "key.changed", key.owner, detail,
-                                        "refetched from its origin")  # fmt: skip
+                await repos.trust.audit(
+                    now, "system", "key.changed", key.owner, detail, "refetched from its origin"
+                )

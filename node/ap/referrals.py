@@ -27,9 +27,15 @@ from schemas.vocab import Category, CloseReason, Purpose, Unit, Urgency
 
 class ReferralService:
     def __init__(
-        self, store: Store, me: LocalActor, outbox: Outbox, actors: ActorDirectory,
-        resolve: Callable[[str], Awaitable[str]], items: ItemService, trust: TrustService,
-    ) -> None:  # fmt: skip
+        self,
+        store: Store,
+        me: LocalActor,
+        outbox: Outbox,
+        actors: ActorDirectory,
+        resolve: Callable[[str], Awaitable[str]],
+        items: ItemService,
+        trust: TrustService,
+    ) -> None:
         self._store = store
         self._me = me
         self._outbox = outbox
@@ -71,10 +77,13 @@ async def on_referral(ctx: Context, obj: dict[str, Any]) -> Outcome:
     if found.latitude is not None and found.longitude is not None:
         location = LocationIn(latitude=found.latitude, longitude=found.longitude)
     body = ItemCreate(
-        title=found.title or "Referred request", description=found.summary,
+        title=found.title or "Referred request",
+        description=found.summary,
         category=Category(found.category or "other"),
         quantity=QuantityIn(amount=found.quantity or 1, unit=Unit(found.unit or "one")),
-        urgency=Urgency(found.urgency or "anytime"), location=location, draft=True,
-    )  # fmt: skip
+        urgency=Urgency(found.urgency or "anytime"),
+        location=location,
+        draft=True,
+    )
     await ctx.items.create_in(ctx.repos, Purpose.REQUEST, body, referred_from=found.id)
     return done("referral-received")

@@ -30,8 +30,10 @@ class RelayService:
         if item is None or item.deleted_at is not None or item.hidden_at is not None:
             raise NotFound(f"No visible item {item_id} from a peer here.", reason="item-not-found")
         if "proof" not in item.document:
-            raise Conflict("Only items with an origin proof can be relayed unchanged.",
-                           reason="item-without-proof")  # fmt: skip
+            raise Conflict(
+                "Only items with an origin proof can be relayed unchanged.",
+                reason="item-without-proof",
+            )
         to, cc = [PUBLIC], [self._me.followers]
         async with self._store.transaction() as repos:
             inboxes = follower_inboxes(await repos.follows.accepted_followers())
@@ -39,13 +41,15 @@ class RelayService:
             others = [inbox for inbox in inboxes if inbox not in aware]
             announce = local_activity(self._me, "Announce", item.document, to=to)
             announce["cc"] = cc
-            announce_id = await self._outbox.publish(repos, announce, inboxes=aware, public=True,
-                                                     object_id=item_id)  # fmt: skip
+            announce_id = await self._outbox.publish(
+                repos, announce, inboxes=aware, public=True, object_id=item_id
+            )
             if others:
                 note = note_for(self._me, item.document, relay_note_id(self._me, item_id))
                 note.update(to=to, cc=cc)
                 create = local_activity(self._me, "Create", note, to=to)
-                await self._outbox.publish(repos, create, inboxes=others, public=False,
-                                           object_id=note["id"])  # fmt: skip
+                await self._outbox.publish(
+                    repos, create, inboxes=others, public=False, object_id=note["id"]
+                )
             await self._trust.audit(repos, who, "item.relayed", item_id)
         return announce_id

@@ -29,6 +29,7 @@ async def rotate_keys(services: Services, *, who: str, grace: timedelta = DEFAUL
     async with services.store.transaction() as repos:
         inboxes = follower_inboxes(await repos.follows.accepted_followers())
         await services.outbox.publish(repos, update, inboxes=inboxes, public=True)
-        await services.trust.audit(repos, who, "key.rotated", actor.id,
-                                   {"ed25519": new_key, "grace_days": grace.days})  # fmt: skip
+        await services.trust.audit(
+            repos, who, "key.rotated", actor.id, {"ed25519": new_key, "grace_days": grace.days}
+        )
     return new_key

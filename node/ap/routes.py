@@ -195,9 +195,11 @@ async def post_inbox(request: web.Request) -> web.Response:
         raise PayloadTooLarge(f"The body is over the limit of {limit} bytes.")
     scheme = settings.public_url.split("://", 1)[0]
     message = HttpRequest(
-        request.method, f"{scheme}://{request.host}{request.path_qs}",
-        Headers(list(request.headers.items())), body,
-    )  # fmt: skip
+        request.method,
+        f"{scheme}://{request.host}{request.path_qs}",
+        Headers(list(request.headers.items())),
+        body,
+    )
     inbox = {"/inbox": "shared", "/instance/inbox": "instance"}.get(request.path, "actor")
     await federation.receiver.receive(inbox, message)
     return web.Response(status=202)

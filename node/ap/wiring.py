@@ -79,8 +79,9 @@ def build_federation(
     instance = InstanceActor(settings.public_url, instance_keys.current().rsa_public_pem())
     # Our own fetches are signed by the instance actor, whose document needs no signature.
     fetch_signer = RequestSigner(instance_keys, instance.main_key_id, instance.id, clock.now)
-    fetcher = RemoteFetcher(addresses, session=session, sign=fetch_signer.fetch_signer,
-                            user_agent=USER_AGENT)  # fmt: skip
+    fetcher = RemoteFetcher(
+        addresses, session=session, sign=fetch_signer.fetch_signer, user_agent=USER_AGENT
+    )
     actors = ActorDirectory(store, fetcher, clock)
 
     async def actor_seen(document: dict[str, Any]) -> None:

@@ -75,10 +75,14 @@ async def list_peers(call: Call) -> PeerList:
 async def show_peer(call: Call) -> PeerOut:
     reader = call.services.store.reader
     peer = await call.services.trust.peer(call.match("host"))
-    followers = [f.actor_id for f in await reader.follows.accepted_followers()
-                 if on_host(f.actor_id, peer.host)]  # fmt: skip
-    following = [f.actor_id for f in await reader.follows.following_list()
-                 if on_host(f.actor_id, peer.host)]  # fmt: skip
+    followers = [
+        f.actor_id
+        for f in await reader.follows.accepted_followers()
+        if on_host(f.actor_id, peer.host)
+    ]
+    following = [
+        f.actor_id for f in await reader.follows.following_list() if on_host(f.actor_id, peer.host)
+    ]
     history = []
     for actor in {*followers, *following}:
         history += [fp for _, fp, _ in await reader.trust.fingerprints(actor)]
@@ -88,20 +92,25 @@ async def show_peer(call: Call) -> PeerOut:
 async def update_peer(call: Call) -> PeerOut:
     body = call.body_as(PeerUpdate)
     flags = body.model_dump(
-        exclude_none=True, include={"reject_media", "reject_reports", "public_comment",
-                                    "private_comment"},
-    )  # fmt: skip
+        exclude_none=True,
+        include={"reject_media", "reject_reports", "public_comment", "private_comment"},
+    )
     peer = await call.services.trust.set_level(
-        normalise(call.match("host")), Level(body.level), who=_who(call), reason=body.reason,
-        severity=body.severity, **flags,
-    )  # fmt: skip
+        normalise(call.match("host")),
+        Level(body.level),
+        who=_who(call),
+        reason=body.reason,
+        severity=body.severity,
+        **flags,
+    )
     return _peer_out(peer)
 
 
 async def get_policy(call: Call) -> PolicyOut:
     policy = await call.services.trust.policy()
-    return PolicyOut(mode=policy.mode.value, approve_followers=policy.approve_followers,
-                     secure=policy.secure)  # fmt: skip
+    return PolicyOut(
+        mode=policy.mode.value, approve_followers=policy.approve_followers, secure=policy.secure
+    )
 
 
 async def update_policy(call: Call) -> PolicyOut:
@@ -110,17 +119,23 @@ async def update_policy(call: Call) -> PolicyOut:
     if "mode" in changes:
         changes["mode"] = Mode(changes["mode"])
     policy = await call.services.trust.set_policy(who=_who(call), reason=body.reason, **changes)
-    return PolicyOut(mode=policy.mode.value, approve_followers=policy.approve_followers,
-                     secure=policy.secure)  # fmt: skip
+    return PolicyOut(
+        mode=policy.mode.value, approve_followers=policy.approve_followers, secure=policy.secure
+    )
 
 
 async def follow_requests(call: Call) -> FollowRequestList:
     pending = await call.services.store.reader.follows.pending_followers()
-    return FollowRequestList(requests=[
-        FollowRequestOut(actor=f.actor_id, host=peer_host(f.actor_id),
-                         follow_activity_id=f.follow_activity_id)
-        for f in pending
-    ])  # fmt: skip
+    return FollowRequestList(
+        requests=[
+            FollowRequestOut(
+                actor=f.actor_id,
+                host=peer_host(f.actor_id),
+                follow_activity_id=f.follow_activity_id,
+            )
+            for f in pending
+        ]
+    )
 
 
 async def approve_follow(call: Call) -> None:
@@ -135,8 +150,7 @@ async def reject_follow(call: Call) -> None:
 
 async def list_following(call: Call) -> FollowingList:
     rows = await call.services.store.reader.follows.following_list()
-    return FollowingList(following=[FollowingOut(actor=f.actor_id, state=f.state)
-                                    for f in rows])  # fmt: skip
+    return FollowingList(following=[FollowingOut(actor=f.actor_id, state=f.state) for f in rows])
 
 
 async def subscribe(call: Call) -> FollowingOut:
@@ -145,9 +159,11 @@ async def subscribe(call: Call) -> FollowingOut:
     if (centre is None) != (body.radius_km is None):
         raise Unprocessable("A region needs both near and radius_km.", reason="region-partial")
     keep = SubscriptionFilter(
-        purposes=tuple(body.purposes), categories=tuple(c.value for c in body.categories),
-        centre=(centre[0], centre[1]) if centre else None, radius_km=body.radius_km,
-    )  # fmt: skip
+        purposes=tuple(body.purposes),
+        categories=tuple(c.value for c in body.categories),
+        centre=(centre[0], centre[1]) if centre else None,
+        radius_km=body.radius_km,
+    )
     followee = await _federation(call).follows.follow(body.target, who=_who(call), keep=keep)
     return FollowingOut(actor=followee.actor_id, state="pending")
 
@@ -158,8 +174,9 @@ async def unsubscribe(call: Call) -> None:
 
 async def import_blocklist(call: Call) -> BlocklistDiffOut:
     body = call.body_as(BlocklistImport)
-    result = await call.services.blocks.import_(body.content, body.format, who=_who(call),
-                                                dry_run=body.dry_run)  # fmt: skip
+    result = await call.services.blocks.import_(
+        body.content, body.format, who=_who(call), dry_run=body.dry_run
+    )
     plan = result.diff
     return BlocklistDiffOut(
         applied=result.applied,
@@ -196,14 +213,16 @@ async def resolve_report(call: Call) -> None:
 
 async def hide_item(call: Call) -> None:
     body = call.body_as(HideItem)
-    await _federation(call).moderation.hide(body.id, hidden=body.hidden, who=_who(call),
-                                            reason=body.reason)  # fmt: skip
+    await _federation(call).moderation.hide(
+        body.id, hidden=body.hidden, who=_who(call), reason=body.reason
+    )
 
 
 async def open_item(call: Call) -> None:
     body = call.body_as(OpenItem)
-    await _federation(call).moderation.open_item(body.id, opened=body.opened, who=_who(call),
-                                                 reason=body.reason)  # fmt: skip
+    await _federation(call).moderation.open_item(
+        body.id, opened=body.opened, who=_who(call), reason=body.reason
+    )
 
 
 async def report_item(call: Call) -> ReportSent:
@@ -222,58 +241,225 @@ def admin_endpoints() -> list[Endpoint]:
     base, admin = "/api/v1/admin", Role.ADMIN
     bad = (400, 401, 403, 413, 415, 422)
     return [
-        Endpoint("GET", f"{base}/peers", list_peers, "listPeers", "Peers with a trust setting",
-                 PeerList, role=admin, errors=(401, 403)),
-        Endpoint("GET", f"{base}/peers/{{host}}", show_peer, "getPeer",
-                 "One peer: level, follows both ways, key fingerprints", PeerOut, role=admin,
-                 errors=(401, 403, 422)),
-        Endpoint("PUT", f"{base}/peers/{{host}}", update_peer, "setPeerTrust",
-                 "Set a peer's trust level (audited)", PeerOut, body=PeerUpdate, role=admin,
-                 errors=bad),
-        Endpoint("GET", f"{base}/policy", get_policy, "getPolicy", "The federation policy",
-                 PolicyOut, role=admin, errors=(401, 403)),
-        Endpoint("PUT", f"{base}/policy", update_policy, "setPolicy",
-                 "Switch federation mode, follow approval or secure mode (audited)", PolicyOut,
-                 body=PolicyUpdate, role=admin, errors=bad),
-        Endpoint("GET", f"{base}/follow-requests", follow_requests, "listFollowRequests",
-                 "Follow requests waiting for approval", FollowRequestList, role=admin,
-                 errors=(401, 403)),
-        Endpoint("POST", f"{base}/follow-requests/approve", approve_follow, "approveFollow",
-                 "Approve a follow request", None, 204, body=FollowAnswer, role=admin,
-                 errors=(*bad, 404)),
-        Endpoint("POST", f"{base}/follow-requests/reject", reject_follow, "rejectFollow",
-                 "Reject a follow request", None, 204, body=FollowAnswer, role=admin,
-                 errors=(*bad, 404)),
-        Endpoint("GET", f"{base}/following", list_following, "listFollowing",
-                 "Peers we subscribe to", FollowingList, role=admin, errors=(401, 403)),
-        Endpoint("POST", f"{base}/following", subscribe, "subscribe",
-                 "Subscribe to a peer (it becomes trusted unless blocked or limited)",
-                 FollowingOut, 201, body=Subscribe, role=admin, errors=(*bad, 404, 502)),
-        Endpoint("POST", f"{base}/following/remove", unsubscribe, "unsubscribe",
-                 "Stop following a peer", None, 204, body=Unsubscribe, role=admin,
-                 errors=(*bad, 404)),
-        Endpoint("POST", f"{base}/blocklist/import", import_blocklist, "importBlocklist",
-                 "Import a Mastodon CSV or plain-text blocklist (dry run by default)",
-                 BlocklistDiffOut, body=BlocklistImport, role=admin, errors=bad),
-        Endpoint("GET", f"{base}/blocklist", export_blocklist, "exportBlocklist",
-                 "Export the blocklist", BlocklistExport, query=BlocklistExportQuery,
-                 role=admin, errors=(401, 403, 422)),
-        Endpoint("GET", f"{base}/audit", audit_log, "listAudit", "The audit log, newest first",
-                 AuditList, query=AuditQuery, role=admin, errors=(401, 403, 422)),
-        Endpoint("GET", f"{base}/reports", list_reports, "listReports",
-                 "Reports received and sent", ReportList, role=admin, errors=(401, 403)),
-        Endpoint("POST", f"{base}/reports/{{id}}/resolve", resolve_report, "resolveReport",
-                 "Mark a report resolved", None, 204, role=admin, errors=(401, 403, 404)),
-        Endpoint("POST", f"{base}/remote-items/hide", hide_item, "hideRemoteItem",
-                 "Hide (or show again) a peer's item on this node", None, 204, body=HideItem,
-                 role=admin, errors=(*bad, 404)),
-        Endpoint("POST", f"{base}/remote-items/open", open_item, "openRemoteItem",
-                 "Let a limited peer's item into the feed and matches (or not)", None, 204,
-                 body=OpenItem, role=admin, errors=(*bad, 404)),
-        Endpoint("POST", f"{base}/remote-items/report", report_item, "reportRemoteItem",
-                 "Report a peer's item to its origin with a Flag", ReportSent, 201,
-                 body=ReportItem, role=admin, errors=(*bad, 404, 502)),
-        Endpoint("POST", f"{base}/keys/rotate", rotate, "rotateKeys",
-                 "Rotate the node's keys and tell followers", KeysRotated, body=RotateKeys,
-                 role=admin, errors=bad),
-    ]  # fmt: skip
+        Endpoint(
+            "GET",
+            f"{base}/peers",
+            list_peers,
+            "listPeers",
+            "Peers with a trust setting",
+            PeerList,
+            role=admin,
+            errors=(401, 403),
+        ),
+        Endpoint(
+            "GET",
+            f"{base}/peers/{{host}}",
+            show_peer,
+            "getPeer",
+            "One peer: level, follows both ways, key fingerprints",
+            PeerOut,
+            role=admin,
+            errors=(401, 403, 422),
+        ),
+        Endpoint(
+            "PUT",
+            f"{base}/peers/{{host}}",
+            update_peer,
+            "setPeerTrust",
+            "Set a peer's trust level (audited)",
+            PeerOut,
+            body=PeerUpdate,
+            role=admin,
+            errors=bad,
+        ),
+        Endpoint(
+            "GET",
+            f"{base}/policy",
+            get_policy,
+            "getPolicy",
+            "The federation policy",
+            PolicyOut,
+            role=admin,
+            errors=(401, 403),
+        ),
+        Endpoint(
+            "PUT",
+            f"{base}/policy",
+            update_policy,
+            "setPolicy",
+            "Switch federation mode, follow approval or secure mode (audited)",
+            PolicyOut,
+            body=PolicyUpdate,
+            role=admin,
+            errors=bad,
+        ),
+        Endpoint(
+            "GET",
+            f"{base}/follow-requests",
+            follow_requests,
+            "listFollowRequests",
+            "Follow requests waiting for approval",
+            FollowRequestList,
+            role=admin,
+            errors=(401, 403),
+        ),
+        Endpoint(
+            "POST",
+            f"{base}/follow-requests/approve",
+            approve_follow,
+            "approveFollow",
+            "Approve a follow request",
+            None,
+            204,
+            body=FollowAnswer,
+            role=admin,
+            errors=(*bad, 404),
+        ),
+        Endpoint(
+            "POST",
+            f"{base}/follow-requests/reject",
+            reject_follow,
+            "rejectFollow",
+            "Reject a follow request",
+            None,
+            204,
+            body=FollowAnswer,
+            role=admin,
+            errors=(*bad, 404),
+        ),
+        Endpoint(
+            "GET",
+            f"{base}/following",
+            list_following,
+            "listFollowing",
+            "Peers we subscribe to",
+            FollowingList,
+            role=admin,
+            errors=(401, 403),
+        ),
+        Endpoint(
+            "POST",
+            f"{base}/following",
+            subscribe,
+            "subscribe",
+            "Subscribe to a peer (it becomes trusted unless blocked or limited)",
+            FollowingOut,
+            201,
+            body=Subscribe,
+            role=admin,
+            errors=(*bad, 404, 502),
+        ),
+        Endpoint(
+            "POST",
+            f"{base}/following/remove",
+            unsubscribe,
+            "unsubscribe",
+            "Stop following a peer",
+            None,
+            204,
+            body=Unsubscribe,
+            role=admin,
+            errors=(*bad, 404),
+        ),
+        Endpoint(
+            "POST",
+            f"{base}/blocklist/import",
+            import_blocklist,
+            "importBlocklist",
+            "Import a Mastodon CSV or plain-text blocklist (dry run by default)",
+            BlocklistDiffOut,
+            body=BlocklistImport,
+            role=admin,
+            errors=bad,
+        ),
+        Endpoint(
+            "GET",
+            f"{base}/blocklist",
+            export_blocklist,
+            "exportBlocklist",
+            "Export the blocklist",
+            BlocklistExport,
+            query=BlocklistExportQuery,
+            role=admin,
+            errors=(401, 403, 422),
+        ),
+        Endpoint(
+            "GET",
+            f"{base}/audit",
+            audit_log,
+            "listAudit",
+            "The audit log, newest first",
+            AuditList,
+            query=AuditQuery,
+            role=admin,
+            errors=(401, 403, 422),
+        ),
+        Endpoint(
+            "GET",
+            f"{base}/reports",
+            list_reports,
+            "listReports",
+            "Reports received and sent",
+            ReportList,
+            role=admin,
+            errors=(401, 403),
+        ),
+        Endpoint(
+            "POST",
+            f"{base}/reports/{{id}}/resolve",
+            resolve_report,
+            "resolveReport",
+            "Mark a report resolved",
+            None,
+            204,
+            role=admin,
+            errors=(401, 403, 404),
+        ),
+        Endpoint(
+            "POST",
+            f"{base}/remote-items/hide",
+            hide_item,
+            "hideRemoteItem",
+            "Hide (or show again) a peer's item on this node",
+            None,
+            204,
+            body=HideItem,
+            role=admin,
+            errors=(*bad, 404),
+        ),
+        Endpoint(
+            "POST",
+            f"{base}/remote-items/open",
+            open_item,
+            "openRemoteItem",
+            "Let a limited peer's item into the feed and matches (or not)",
+            None,
+            204,
+            body=OpenItem,
+            role=admin,
+            errors=(*bad, 404),
+        ),
+        Endpoint(
+            "POST",
+            f"{base}/remote-items/report",
+            report_item,
+            "reportRemoteItem",
+            "Report a peer's item to its origin with a Flag",
+            ReportSent,
+            201,
+            body=ReportItem,
+            role=admin,
+            errors=(*bad, 404, 502),
+        ),
+        Endpoint(
+            "POST",
+            f"{base}/keys/rotate",
+            rotate,
+            "rotateKeys",
+            "Rotate the node's keys and tell followers",
+            KeysRotated,
+            body=RotateKeys,
+            role=admin,
+            errors=bad,
+        ),
+    ]

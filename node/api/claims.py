@@ -15,12 +15,20 @@ from schemas.vocab import Role
 
 def claim_out(claim: Claim) -> ClaimOut:
     return ClaimOut(
-        id=claim.id, direction=claim.direction, item=claim.item_id,
-        counterparty=claim.counterparty, quantity=claim.quantity, unit=claim.unit,
-        state=claim.state, hold_until=claim.hold_until,
-        agreement=claim.agreement_id, reason=claim.reason, note=claim.note,
-        created_at=claim.created_at, updated_at=claim.updated_at,
-    )  # fmt: skip
+        id=claim.id,
+        direction=claim.direction,
+        item=claim.item_id,
+        counterparty=claim.counterparty,
+        quantity=claim.quantity,
+        unit=claim.unit,
+        state=claim.state,
+        hold_until=claim.hold_until,
+        agreement=claim.agreement_id,
+        reason=claim.reason,
+        note=claim.note,
+        created_at=claim.created_at,
+        updated_at=claim.updated_at,
+    )
 
 
 def _claims(call: Call) -> ClaimService:
@@ -54,9 +62,12 @@ async def get_claim(call: Call) -> ClaimOut:
 async def _answer(call: Call, answer: str) -> ClaimOut:
     body = call.body_as(ClaimAnswer)
     claim = await _claims(call).answer(
-        call.match("id"), answer, who=_who(call), reason=body.reason,
+        call.match("id"),
+        answer,
+        who=_who(call),
+        reason=body.reason,
         hold=timedelta(hours=body.hold_hours),
-    )  # fmt: skip
+    )
     return claim_out(claim)
 
 
@@ -84,25 +95,90 @@ def claim_endpoints() -> list[Endpoint]:
     base, one, role = "/api/v1/claims", "/api/v1/claims/{id}", Role.COORDINATOR
     bad = (400, 401, 403, 404, 409, 413, 415, 422)
     return [
-        Endpoint("POST", base, create_claim, "createClaim",
-                 "Claim part of a peer's offer, or offer to meet its request", ClaimOut, 201,
-                 body=ClaimCreate, role=role, errors=(*bad, 502)),
-        Endpoint("GET", base, list_claims, "listClaims", "Claims on our items and ours on others",
-                 ClaimList, query=ClaimQuery, role=role, errors=(401, 403, 422)),
-        Endpoint("GET", one, get_claim, "getClaim", "One claim", ClaimOut, role=role,
-                 errors=(401, 403, 404)),
-        Endpoint("POST", f"{one}/accept", accept_claim, "acceptClaim",
-                 "Accept a claim on our item (lowers what is available)", ClaimOut,
-                 body=ClaimAnswer, role=role, errors=bad),
-        Endpoint("POST", f"{one}/hold", hold_claim, "holdClaim",
-                 "Tentatively accept a claim: hold the quantity while pickup is arranged",
-                 ClaimOut, body=ClaimAnswer, role=role, errors=bad),
-        Endpoint("POST", f"{one}/reject", reject_claim, "rejectClaim",
-                 "Reject a claim on our item, with a reason", ClaimOut, body=ClaimAnswer,
-                 role=role, errors=bad),
-        Endpoint("POST", f"{one}/withdraw", withdraw_claim, "withdrawClaim",
-                 "Withdraw our claim", ClaimOut, role=role, errors=(401, 403, 404, 409)),
-        Endpoint("POST", f"{one}/confirm", confirm_claim, "confirmClaim",
-                 "Record the handover of an accepted claim", ClaimOut, role=role,
-                 errors=(401, 403, 404, 409)),
-    ]  # fmt: skip
+        Endpoint(
+            "POST",
+            base,
+            create_claim,
+            "createClaim",
+            "Claim part of a peer's offer, or offer to meet its request",
+            ClaimOut,
+            201,
+            body=ClaimCreate,
+            role=role,
+            errors=(*bad, 502),
+        ),
+        Endpoint(
+            "GET",
+            base,
+            list_claims,
+            "listClaims",
+            "Claims on our items and ours on others",
+            ClaimList,
+            query=ClaimQuery,
+            role=role,
+            errors=(401, 403, 422),
+        ),
+        Endpoint(
+            "GET",
+            one,
+            get_claim,
+            "getClaim",
+            "One claim",
+            ClaimOut,
+            role=role,
+            errors=(401, 403, 404),
+        ),
+        Endpoint(
+            "POST",
+            f"{one}/accept",
+            accept_claim,
+            "acceptClaim",
+            "Accept a claim on our item (lowers what is available)",
+            ClaimOut,
+            body=ClaimAnswer,
+            role=role,
+            errors=bad,
+        ),
+        Endpoint(
+            "POST",
+            f"{one}/hold",
+            hold_claim,
+            "holdClaim",
+            "Tentatively accept a claim: hold the quantity while pickup is arranged",
+            ClaimOut,
+            body=ClaimAnswer,
+            role=role,
+            errors=bad,
+        ),
+        Endpoint(
+            "POST",
+            f"{one}/reject",
+            reject_claim,
+            "rejectClaim",
+            "Reject a claim on our item, with a reason",
+            ClaimOut,
+            body=ClaimAnswer,
+            role=role,
+            errors=bad,
+        ),
+        Endpoint(
+            "POST",
+            f"{one}/withdraw",
+            withdraw_claim,
+            "withdrawClaim",
+            "Withdraw our claim",
+            ClaimOut,
+            role=role,
+            errors=(401, 403, 404, 409),
+        ),
+        Endpoint(
+            "POST",
+            f"{one}/confirm",
+            confirm_claim,
+            "confirmClaim",
+            "Record the handover of an accepted claim",
+            ClaimOut,
+            role=role,
+            errors=(401, 403, 404, 409),
+        ),
+    ]

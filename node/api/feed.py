@@ -23,10 +23,14 @@ def _query(model: FeedQueryIn) -> FeedQuery:
     return FeedQuery(
         purposes=tuple(p.value for p in model.purpose),
         categories=tuple(c.value for c in model.category),
-        urgencies=tuple(u.value for u in model.urgency), text=model.text, near=near,
-        radius_km=model.radius_km, expiring_within_hours=model.expiring_within_hours,
-        sort=model.sort, limit=model.limit,
-    )  # fmt: skip
+        urgencies=tuple(u.value for u in model.urgency),
+        text=model.text,
+        near=near,
+        radius_km=model.radius_km,
+        expiring_within_hours=model.expiring_within_hours,
+        sort=model.sort,
+        limit=model.limit,
+    )
 
 
 def entry_out(entry: FeedEntry) -> FeedEntryOut:
@@ -41,14 +45,27 @@ def entry_out(entry: FeedEntry) -> FeedEntryOut:
 
 def export_item(entry: FeedEntry) -> ExportItem:
     return ExportItem(
-        id=entry.id, url=entry.id, purpose=Purpose(entry.purpose), title=entry.title,
-        summary=entry.summary, category=Category(entry.category or "other"),
-        quantity=entry.quantity, available=entry.available, unit=entry.unit,
-        urgency=entry.urgency, latitude=entry.latitude, longitude=entry.longitude,
-        radius_km=entry.radius_km, area=entry.area, begins_at=entry.begins_at,
-        ends_at=entry.ends_at, origin_name=entry.origin_name, origin_actor=entry.origin_actor,
-        relayed_by=entry.relayed_by, updated_at=entry.updated_at,
-    )  # fmt: skip
+        id=entry.id,
+        url=entry.id,
+        purpose=Purpose(entry.purpose),
+        title=entry.title,
+        summary=entry.summary,
+        category=Category(entry.category or "other"),
+        quantity=entry.quantity,
+        available=entry.available,
+        unit=entry.unit,
+        urgency=entry.urgency,
+        latitude=entry.latitude,
+        longitude=entry.longitude,
+        radius_km=entry.radius_km,
+        area=entry.area,
+        begins_at=entry.begins_at,
+        ends_at=entry.ends_at,
+        origin_name=entry.origin_name,
+        origin_actor=entry.origin_actor,
+        relayed_by=entry.relayed_by,
+        updated_at=entry.updated_at,
+    )
 
 
 async def get_feed(call: Call) -> FeedPage:
@@ -58,10 +75,18 @@ async def get_feed(call: Call) -> FeedPage:
 
 def feed_endpoints() -> list[Endpoint]:
     return [
-        Endpoint("GET", "/api/v1/feed", get_feed, "getFeed",
-                 "Open offers and requests of this node and every trusted peer", FeedPage,
-                 query=FeedQueryIn, role=Role.COORDINATOR, errors=(400, 401, 403, 422)),
-    ]  # fmt: skip
+        Endpoint(
+            "GET",
+            "/api/v1/feed",
+            get_feed,
+            "getFeed",
+            "Open offers and requests of this node and every trusted peer",
+            FeedPage,
+            query=FeedQueryIn,
+            role=Role.COORDINATOR,
+            errors=(400, 401, 403, 422),
+        ),
+    ]
 
 
 async def export_feed(request: web.Request) -> web.Response:
@@ -70,8 +95,10 @@ async def export_feed(request: web.Request) -> web.Response:
     principal = await authenticate(request, services)
     principal.require(Role.COORDINATOR)
     fmt = request.match_info["format"]
-    params = {k: (request.query.getall(k) if k in ("purpose", "category", "urgency") else v)
-              for k, v in request.query.items()}  # fmt: skip
+    params = {
+        k: (request.query.getall(k) if k in ("purpose", "category", "urgency") else v)
+        for k, v in request.query.items()
+    }
     try:
         query = FeedQueryIn.model_validate(params)
     except ValueError as error:
@@ -83,8 +110,9 @@ async def export_feed(request: web.Request) -> web.Response:
             content_type="text/csv",
             headers={"Content-Disposition": 'attachment; filename="feed.csv"'},
         )
-    return web.Response(text=to_json(items, generated=services.clock.now()),
-                        content_type="application/json")  # fmt: skip
+    return web.Response(
+        text=to_json(items, generated=services.clock.now()), content_type="application/json"
+    )
 
 
 async def atom_feed(request: web.Request) -> web.Response:
@@ -92,9 +120,13 @@ async def atom_feed(request: web.Request) -> web.Response:
     services: Services = request.app[SERVICES]
     entries = await services.feed.public_offers()
     url = services.settings.public_url
-    xml = to_atom([export_item(e) for e in entries], feed_id=f"{url}/feed.atom",
-                  title=f"{services.settings.name}: offers", updated=services.clock.now(),
-                  self_url=f"{url}/feed.atom")  # fmt: skip
+    xml = to_atom(
+        [export_item(e) for e in entries],
+        feed_id=f"{url}/feed.atom",
+        title=f"{services.settings.name}: offers",
+        updated=services.clock.now(),
+        self_url=f"{url}/feed.atom",
+    )
     return web.Response(text=xml, content_type="application/atom+xml")
 
 

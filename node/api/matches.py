@@ -14,12 +14,17 @@ from schemas.vocab import Purpose, Role
 def match_out(found: Suggestion) -> MatchOut:
     theirs = found.theirs
     return MatchOut(
-        ours=found.ours.id, theirs=theirs.id, theirs_title=theirs.title,
-        theirs_origin=OriginOut(actor=theirs.origin_actor, name=theirs.origin_name,
-                                local=theirs.local),
-        score=round(found.match.score, 4), factors=dict(found.match.factors),
-        explanations=dict(found.match.explanations), distance_km=found.match.distance_km,
-    )  # fmt: skip
+        ours=found.ours.id,
+        theirs=theirs.id,
+        theirs_title=theirs.title,
+        theirs_origin=OriginOut(
+            actor=theirs.origin_actor, name=theirs.origin_name, local=theirs.local
+        ),
+        score=round(found.match.score, 4),
+        factors=dict(found.match.factors),
+        explanations=dict(found.match.explanations),
+        distance_km=found.match.distance_km,
+    )
 
 
 async def our_matches(call: Call) -> MatchList:
@@ -38,26 +43,53 @@ async def notify(call: Call) -> ClaimOut:
     request with ours, for as much as the match covers."""
     body = call.body_as(NotifyMatch)
     assert call.principal is not None
-    claim = await notify_match(call.services, call.request.app[FEDERATION].claims, body.ours,
-                               body.theirs, who=call.principal.name)  # fmt: skip
+    claim = await notify_match(
+        call.services,
+        call.request.app[FEDERATION].claims,
+        body.ours,
+        body.theirs,
+        who=call.principal.name,
+    )
     return claim_out(claim)
 
 
 def match_endpoints() -> list[Endpoint]:
     endpoints = [
-        Endpoint("GET", "/api/v1/matches", our_matches, "listMatches",
-                 "Suggested matches for our open requests and offers, urgent needs first",
-                 MatchList, role=Role.COORDINATOR, errors=(401, 403)),
-        Endpoint("POST", "/api/v1/matches/notify", notify, "notifyMatch",
-                 "Tell the other group about a match (sends them a claim)", ClaimOut, 201,
-                 body=NotifyMatch, role=Role.COORDINATOR,
-                 errors=(400, 401, 403, 404, 413, 415, 422, 502)),
-    ]  # fmt: skip
+        Endpoint(
+            "GET",
+            "/api/v1/matches",
+            our_matches,
+            "listMatches",
+            "Suggested matches for our open requests and offers, urgent needs first",
+            MatchList,
+            role=Role.COORDINATOR,
+            errors=(401, 403),
+        ),
+        Endpoint(
+            "POST",
+            "/api/v1/matches/notify",
+            notify,
+            "notifyMatch",
+            "Tell the other group about a match (sends them a claim)",
+            ClaimOut,
+            201,
+            body=NotifyMatch,
+            role=Role.COORDINATOR,
+            errors=(400, 401, 403, 404, 413, 415, 422, 502),
+        ),
+    ]
     for purpose in Purpose:
         endpoints.append(
-            Endpoint("GET", f"/api/v1/{purpose.value}s/{{id}}/matches", item_matches,
-                     f"match{purpose.value.capitalize()}",
-                     f"The best matches for one of our {purpose.value}s, each factor explained",
-                     MatchList, role=Role.COORDINATOR, purpose=purpose, errors=(401, 403, 404))
-        )  # fmt: skip
+            Endpoint(
+                "GET",
+                f"/api/v1/{purpose.value}s/{{id}}/matches",
+                item_matches,
+                f"match{purpose.value.capitalize()}",
+                f"The best matches for one of our {purpose.value}s, each factor explained",
+                MatchList,
+                role=Role.COORDINATOR,
+                purpose=purpose,
+                errors=(401, 403, 404),
+            )
+        )
     return endpoints

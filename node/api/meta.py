@@ -72,8 +72,9 @@ async def revoke_token(call: Call) -> None:
     if token_id is None:
         raise NotFound(f"No live token {call.match('id')!r}.", reason="token-unknown")
     assert call.principal is not None
-    await call.services.accounts.revoke_id(token_id, who=call.principal.name,
-                                           current=call.principal.token_id)  # fmt: skip
+    await call.services.accounts.revoke_id(
+        token_id, who=call.principal.name, current=call.principal.token_id
+    )
 
 
 async def create_account(call: Call) -> AccountOut:
@@ -87,18 +88,57 @@ async def create_account(call: Call) -> AccountOut:
 def meta_endpoints() -> list[Endpoint]:
     return [
         Endpoint("GET", "/api/v1/node", node_info, "getNode", "This node", NodeOut),
-        Endpoint("GET", "/api/v1/categories", categories, "listCategories",
-                 "The category taxonomy", CategoryList),
-        Endpoint("POST", "/api/v1/tokens", create_token, "createToken",
-                 "Sign in with a username and password; returns a bearer token", TokenOut, 201,
-                 body=TokenCreate, errors=(400, 401, 413, 415, 422)),
-        Endpoint("POST", "/api/v1/accounts", create_account, "createAccount",
-                 "Create a coordinator or admin account", AccountOut, 201, body=AccountCreate,
-                 role=Role.ADMIN, errors=(400, 401, 403, 409, 413, 415, 422)),
-        Endpoint("GET", "/api/v1/admin/tokens", list_tokens, "listTokens",
-                 "Bearer tokens and page sessions (never the tokens themselves)", TokenList,
-                 query=TokenQuery, role=Role.ADMIN, errors=(401, 403, 422)),
-        Endpoint("POST", "/api/v1/admin/tokens/{id}/revoke", revoke_token, "revokeToken",
-                 "Revoke a token or end a page session at once (audited)", None, 204,
-                 role=Role.ADMIN, errors=(401, 403, 404, 409)),
-    ]  # fmt: skip
+        Endpoint(
+            "GET",
+            "/api/v1/categories",
+            categories,
+            "listCategories",
+            "The category taxonomy",
+            CategoryList,
+        ),
+        Endpoint(
+            "POST",
+            "/api/v1/tokens",
+            create_token,
+            "createToken",
+            "Sign in with a username and password; returns a bearer token",
+            TokenOut,
+            201,
+            body=TokenCreate,
+            errors=(400, 401, 413, 415, 422),
+        ),
+        Endpoint(
+            "POST",
+            "/api/v1/accounts",
+            create_account,
+            "createAccount",
+            "Create a coordinator or admin account",
+            AccountOut,
+            201,
+            body=AccountCreate,
+            role=Role.ADMIN,
+            errors=(400, 401, 403, 409, 413, 415, 422),
+        ),
+        Endpoint(
+            "GET",
+            "/api/v1/admin/tokens",
+            list_tokens,
+            "listTokens",
+            "Bearer tokens and page sessions (never the tokens themselves)",
+            TokenList,
+            query=TokenQuery,
+            role=Role.ADMIN,
+            errors=(401, 403, 422),
+        ),
+        Endpoint(
+            "POST",
+            "/api/v1/admin/tokens/{id}/revoke",
+            revoke_token,
+            "revokeToken",
+            "Revoke a token or end a page session at once (audited)",
+            None,
+            204,
+            role=Role.ADMIN,
+            errors=(401, 403, 404, 409),
+        ),
+    ]

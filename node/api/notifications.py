@@ -38,18 +38,26 @@ from schemas.vocab import Role
 def _account(call: Call) -> int:
     assert call.principal is not None
     if call.principal.account_id is None:
-        raise Forbidden("Notifications belong to an account: sign in with a username.",
-                        reason="account-required")  # fmt: skip
+        raise Forbidden(
+            "Notifications belong to an account: sign in with a username.",
+            reason="account-required",
+        )
     return call.principal.account_id
 
 
 def notification_out(row: NotificationRow, prefs: Preferences) -> NotificationOut:
     shown = render(row.kind, row.data, prefs.language, prefs.timezone)
     return NotificationOut(
-        id=row.id, kind=row.kind, title=shown.subject, lines=shown.lines,
-        link=shown.link, data=row.data, created_at=row.created_at, read=row.read_at is not None,
+        id=row.id,
+        kind=row.kind,
+        title=shown.subject,
+        lines=shown.lines,
+        link=shown.link,
+        data=row.data,
+        created_at=row.created_at,
+        read=row.read_at is not None,
         read_at=row.read_at,
-    )  # fmt: skip
+    )
 
 
 def preferences_out(prefs: Preferences) -> PreferencesOut:
@@ -57,11 +65,15 @@ def preferences_out(prefs: Preferences) -> PreferencesOut:
     if prefs.quiet_start and prefs.quiet_end:
         quiet = QuietHours(start=prefs.quiet_start, end=prefs.quiet_end)
     return PreferencesOut(
-        email=prefs.email, events=[k.value for k in prefs.events],
-        channels=list(prefs.channels), digest=prefs.digest, quiet_hours=quiet,
-        timezone=prefs.timezone, language=prefs.language,
+        email=prefs.email,
+        events=[k.value for k in prefs.events],
+        channels=list(prefs.channels),
+        digest=prefs.digest,
+        quiet_hours=quiet,
+        timezone=prefs.timezone,
+        language=prefs.language,
         available_events=sorted(k.value for k in allowed_kinds(prefs.role)),
-    )  # fmt: skip
+    )
 
 
 async def list_notifications(call: Call) -> NotificationList:
@@ -70,8 +82,9 @@ async def list_notifications(call: Call) -> NotificationList:
         _account(call), unread_only=query.unread, before=query.before, limit=query.limit
     )
     after = rows[-1].id if len(rows) == query.limit else None
-    return NotificationList(notifications=[notification_out(r, prefs) for r in rows],
-                            unread=unread, next_before=after)  # fmt: skip
+    return NotificationList(
+        notifications=[notification_out(r, prefs) for r in rows], unread=unread, next_before=after
+    )
 
 
 async def mark_read(call: Call) -> UnreadOut:
@@ -86,8 +99,11 @@ async def get_preferences(call: Call) -> PreferencesOut:
 
 async def update_preferences(call: Call) -> PreferencesOut:
     body = call.body_as(PreferencesUpdate)
-    changes = {name: getattr(body, name) for name in body.model_fields_set
-               if name == "quiet_hours" or getattr(body, name) is not None}  # fmt: skip
+    changes = {
+        name: getattr(body, name)
+        for name in body.model_fields_set
+        if name == "quiet_hours" or getattr(body, name) is not None
+    }
     if "quiet_hours" in changes:
         hours = changes["quiet_hours"]
         changes["quiet_hours"] = (hours.start, hours.end) if hours is not None else None
@@ -106,13 +122,23 @@ def webhook_out(endpoint: EndpointRow) -> WebhookOut:
 def delivery_out(row: DeliveryRow, attempts: list[AttemptRow]) -> NoticeDeliveryOut:
     recipient = row.target
     return NoticeDeliveryOut(
-        id=row.id, message_id=row.message_id, channel=row.channel, kind=row.kind,
-        event_key=row.event_key, recipient=recipient, state=row.state,
-        attempts=row.attempts, next_attempt_at=row.next_attempt_at, last_status=row.last_status,
-        last_error=row.last_error, created_at=row.created_at, sent_at=row.sent_at,
-        history=[AttemptOut(at=a.at, status=a.status, outcome=a.outcome, error=a.error)
-                 for a in attempts],
-    )  # fmt: skip
+        id=row.id,
+        message_id=row.message_id,
+        channel=row.channel,
+        kind=row.kind,
+        event_key=row.event_key,
+        recipient=recipient,
+        state=row.state,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_status=row.last_status,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+        history=[
+            AttemptOut(at=a.at, status=a.status, outcome=a.outcome, error=a.error) for a in attempts
+        ],
+    )
 
 
 def _id(call: Call) -> int:
@@ -127,9 +153,12 @@ async def list_webhooks(call: Call) -> WebhookList:
 async def create_webhook(call: Call) -> WebhookCreated:
     body = call.body_as(WebhookCreate)
     endpoint = await call.services.notifications.create_webhook(
-        body.url, list(body.events), include_contact=body.include_contact, enabled=body.enabled,
+        body.url,
+        list(body.events),
+        include_contact=body.include_contact,
+        enabled=body.enabled,
         description=body.description,
-    )  # fmt: skip
+    )
     return WebhookCreated(**webhook_out(endpoint).model_dump(), secret=endpoint.secret)
 
 
@@ -172,42 +201,137 @@ def notification_endpoints() -> list[Endpoint]:
     one, admin = f"{hooks}/{{id}}", Role.ADMIN
     bad = (400, 401, 403, 404, 413, 415, 422)
     return [
-        Endpoint("GET", base, list_notifications, "listNotifications",
-                 "My notifications, newest first, with the unread count", NotificationList,
-                 query=NotificationQuery, role=role, errors=(401, 403, 422)),
-        Endpoint("POST", f"{base}/read", mark_read, "markNotificationsRead",
-                 "Mark some or all of my notifications read", UnreadOut, body=MarkRead,
-                 role=role, errors=bad),
-        Endpoint("GET", f"{base}/preferences", get_preferences, "getNotificationPreferences",
-                 "Which events reach me, on which channels, when and in which language",
-                 PreferencesOut, role=role, errors=(401, 403)),
-        Endpoint("PATCH", f"{base}/preferences", update_preferences,
-                 "updateNotificationPreferences", "Change my notification preferences",
-                 PreferencesOut, body=PreferencesUpdate, role=role, errors=bad),
-        Endpoint("GET", hooks, list_webhooks, "listWebhooks", "Webhook endpoints",
-                 WebhookList, role=admin, errors=(401, 403)),
-        Endpoint("POST", hooks, create_webhook, "createWebhook",
-                 "Add a webhook endpoint (Standard Webhooks signatures; the secret is shown "
-                 "once)", WebhookCreated, 201, body=WebhookCreate, role=admin, errors=bad),
-        Endpoint("GET", one, get_webhook, "getWebhook", "One webhook endpoint", WebhookOut,
-                 role=admin, errors=(401, 403, 404)),
-        Endpoint("PATCH", one, update_webhook, "updateWebhook", "Change a webhook endpoint",
-                 WebhookOut, body=WebhookUpdate, role=admin, errors=bad),
-        Endpoint("DELETE", one, delete_webhook, "deleteWebhook",
-                 "Remove a webhook endpoint and its history", None, 204, role=admin,
-                 errors=(401, 403, 404)),
-        Endpoint("POST", f"{one}/test", test_webhook, "testWebhook",
-                 "Queue a signed test call to the endpoint", NoticeDeliveryOut, 201,
-                 role=admin, errors=(401, 403, 404)),
-        Endpoint("GET", f"{one}/deliveries", webhook_deliveries, "listWebhookDeliveries",
-                 "The endpoint's calls: state, attempts, answers and errors", NoticeDeliveryList,
-                 query=NoticeDeliveryQuery, role=admin, errors=(401, 403, 404, 422)),
-        Endpoint("GET", "/api/v1/admin/notifications/deliveries", all_deliveries,
-                 "listNotificationDeliveries",
-                 "Every email, digest and webhook call, with failures and their reasons",
-                 NoticeDeliveryList, query=NoticeDeliveryQuery, role=admin,
-                 errors=(401, 403, 422)),
-    ]  # fmt: skip
+        Endpoint(
+            "GET",
+            base,
+            list_notifications,
+            "listNotifications",
+            "My notifications, newest first, with the unread count",
+            NotificationList,
+            query=NotificationQuery,
+            role=role,
+            errors=(401, 403, 422),
+        ),
+        Endpoint(
+            "POST",
+            f"{base}/read",
+            mark_read,
+            "markNotificationsRead",
+            "Mark some or all of my notifications read",
+            UnreadOut,
+            body=MarkRead,
+            role=role,
+            errors=bad,
+        ),
+        Endpoint(
+            "GET",
+            f"{base}/preferences",
+            get_preferences,
+            "getNotificationPreferences",
+            "Which events reach me, on which channels, when and in which language",
+            PreferencesOut,
+            role=role,
+            errors=(401, 403),
+        ),
+        Endpoint(
+            "PATCH",
+            f"{base}/preferences",
+            update_preferences,
+            "updateNotificationPreferences",
+            "Change my notification preferences",
+            PreferencesOut,
+            body=PreferencesUpdate,
+            role=role,
+            errors=bad,
+        ),
+        Endpoint(
+            "GET",
+            hooks,
+            list_webhooks,
+            "listWebhooks",
+            "Webhook endpoints",
+            WebhookList,
+            role=admin,
+            errors=(401, 403),
+        ),
+        Endpoint(
+            "POST",
+            hooks,
+            create_webhook,
+            "createWebhook",
+            "Add a webhook endpoint (Standard Webhooks signatures; the secret is shown once)",
+            WebhookCreated,
+            201,
+            body=WebhookCreate,
+            role=admin,
+            errors=bad,
+        ),
+        Endpoint(
+            "GET",
+            one,
+            get_webhook,
+            "getWebhook",
+            "One webhook endpoint",
+            WebhookOut,
+            role=admin,
+            errors=(401, 403, 404),
+        ),
+        Endpoint(
+            "PATCH",
+            one,
+            update_webhook,
+            "updateWebhook",
+            "Change a webhook endpoint",
+            WebhookOut,
+            body=WebhookUpdate,
+            role=admin,
+            errors=bad,
+        ),
+        Endpoint(
+            "DELETE",
+            one,
+            delete_webhook,
+            "deleteWebhook",
+            "Remove a webhook endpoint and its history",
+            None,
+            204,
+            role=admin,
+            errors=(401, 403, 404),
+        ),
+        Endpoint(
+            "POST",
+            f"{one}/test",
+            test_webhook,
+            "testWebhook",
+            "Queue a signed test call to the endpoint",
+            NoticeDeliveryOut,
+            201,
+            role=admin,
+            errors=(401, 403, 404),
+        ),
+        Endpoint(
+            "GET",
+            f"{one}/deliveries",
+            webhook_deliveries,
+            "listWebhookDeliveries",
+            "The endpoint's calls: state, attempts, answers and errors",
+            NoticeDeliveryList,
+            query=NoticeDeliveryQuery,
+            role=admin,
+            errors=(401, 403, 404, 422),
+        ),
+        Endpoint(
+            "GET",
+            "/api/v1/admin/notifications/deliveries",
+            all_deliveries,
+            "listNotificationDeliveries",
+            "Every email, digest and webhook call, with failures and their reasons",
+            NoticeDeliveryList,
+            query=NoticeDeliveryQuery,
+            role=admin,
+            errors=(401, 403, 422),
+        ),
+    ]
 
 
 # -- the unsubscribe link (no sign-in: the signed token is the authority) -----
@@ -237,8 +361,9 @@ async def unsubscribe(request: web.Request) -> web.Response:
 
 
 def _html(body: str, status: int = 200) -> web.Response:
-    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8",
-                        headers=pages.HEADERS)  # fmt: skip
+    return web.Response(
+        text=body, status=status, content_type="text/html", charset="utf-8", headers=pages.HEADERS
+    )
 
 
 def setup_unsubscribe(app: web.Application) -> None:

@@ -14,10 +14,19 @@ from schemas.api import Problem
 
 REF = "#/components/schemas/{model}"
 STATUS_TEXT = {
-    200: "OK", 201: "Created", 204: "No content", 400: "Bad request", 401: "Unauthorized",
-    403: "Forbidden", 404: "Not found", 409: "Conflict", 413: "Payload too large",
-    415: "Unsupported media type", 422: "Unprocessable content", 502: "Bad gateway",
-}  # fmt: skip
+    200: "OK",
+    201: "Created",
+    204: "No content",
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    502: "Bad gateway",
+}
 
 
 def _schemas(endpoints: list[Endpoint]) -> dict[str, Any]:
@@ -41,8 +50,7 @@ def _parameters(endpoint: Endpoint, defs: dict[str, Any]) -> list[dict[str, Any]
     if endpoint.query is not None:
         schema = defs[endpoint.query.__name__]
         for name, prop in schema["properties"].items():
-            param: dict[str, Any] = {"name": name, "in": "query", "required": False,
-                                     "schema": prop}  # fmt: skip
+            param: dict[str, Any] = {"name": name, "in": "query", "required": False, "schema": prop}
             if prop.get("type") == "array":
                 param.update(style="form", explode=False)
             params.append(param)

@@ -48,8 +48,11 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
     except NodeError as error:
         log.info(
             "rejected %s %s status=%d reason=%s",
-            request.method, request.path, error.status, error.reason,
-        )  # fmt: skip
+            request.method,
+            request.path,
+            error.status,
+            error.reason,
+        )
         response = problem_response(
             error.status, error.title, error.detail, error.reason, error.errors
         )
@@ -57,8 +60,13 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
             response.headers["WWW-Authenticate"] = 'Bearer realm="solidarity"'
         return response
     except FederationError as error:  # from the inbox and the other federation routes
-        log.info("rejected %s %s status=%d reason=%s", request.method, request.path,
-                 error.status, error.reason)  # fmt: skip
+        log.info(
+            "rejected %s %s status=%d reason=%s",
+            request.method,
+            request.path,
+            error.status,
+            error.reason,
+        )
         response = problem_response(error.status, "Refused", error.detail, error.reason)
         if isinstance(error, RateLimited):
             response.headers["Retry-After"] = str(error.retry_after)

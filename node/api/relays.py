@@ -19,19 +19,37 @@ async def relay(call: Call) -> RelayOut:
 async def refer(call: Call) -> ReferOut:
     assert call.principal is not None
     federation = call.request.app[FEDERATION]
-    offer = await federation.referrals.refer(call.match("id"), call.body_as(ReferIn).target,
-                                             who=call.principal.name)  # fmt: skip
+    offer = await federation.referrals.refer(
+        call.match("id"), call.body_as(ReferIn).target, who=call.principal.name
+    )
     return ReferOut(activity_id=offer)
 
 
 def relay_endpoints() -> list[Endpoint]:
     return [
-        Endpoint("POST", "/api/v1/requests/{id}/refer", refer, "referRequest",
-                 "Pass a request on to another group; ours closes as referred", ReferOut, 201,
-                 body=ReferIn, role=Role.COORDINATOR, purpose=Purpose.REQUEST,
-                 errors=(400, 401, 403, 404, 409, 413, 415, 422, 502)),
-        Endpoint("POST", "/api/v1/relays", relay, "relayItem",
-                 "Relay a peer's offer or request to our followers, with its origin proof",
-                 RelayOut, 201, body=RelayIn, role=Role.COORDINATOR,
-                 errors=(400, 401, 403, 404, 409, 413, 415, 422)),
-    ]  # fmt: skip
+        Endpoint(
+            "POST",
+            "/api/v1/requests/{id}/refer",
+            refer,
+            "referRequest",
+            "Pass a request on to another group; ours closes as referred",
+            ReferOut,
+            201,
+            body=ReferIn,
+            role=Role.COORDINATOR,
+            purpose=Purpose.REQUEST,
+            errors=(400, 401, 403, 404, 409, 413, 415, 422, 502),
+        ),
+        Endpoint(
+            "POST",
+            "/api/v1/relays",
+            relay,
+            "relayItem",
+            "Relay a peer's offer or request to our followers, with its origin proof",
+            RelayOut,
+            201,
+            body=RelayIn,
+            role=Role.COORDINATOR,
+            errors=(400, 401, 403, 404, 409, 413, 415, 422),
+        ),
+    ]

@@ -123,8 +123,9 @@ class AccountService:
         """Revoke a live token by its id (audited). Not the caller's own: that is signing
         out, and revoking it here by mistake would lock the admin out mid-task."""
         if token_id == current:
-            raise Conflict("That is the token this request uses; sign out instead.",
-                           reason="token-in-use")  # fmt: skip
+            raise Conflict(
+                "That is the token this request uses; sign out instead.", reason="token-in-use"
+            )
         async with self._store.transaction() as repos:
             now = to_text(self._clock.now())
             if not await repos.accounts.revoke_token(token_id, now):

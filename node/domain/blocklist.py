@@ -23,8 +23,13 @@ BOOLEANS = {"true": True, "false": False}
 
 # Mastodon's admin export (Admin::ExportDomainBlocksController#export_headers).
 CSV_HEADER = (
-    "#domain", "#severity", "#reject_media", "#reject_reports", "#public_comment", "#obfuscate",
-)  # fmt: skip
+    "#domain",
+    "#severity",
+    "#reject_media",
+    "#reject_reports",
+    "#public_comment",
+    "#obfuscate",
+)
 
 _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
 OBFUSCATED = "obfuscated domain cannot be imported"

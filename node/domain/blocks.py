@@ -82,14 +82,26 @@ class BlockService:
                 if level is Level.UNKNOWN and existing:
                     level = Level(existing[0].level)
                 await self._trust.apply_level(
-                    repos, entry.domain, level, who=who, reason="blocklist import",
-                    severity=entry.severity, reject_media=entry.reject_media,
-                    reject_reports=entry.reject_reports, public_comment=entry.public_comment,
+                    repos,
+                    entry.domain,
+                    level,
+                    who=who,
+                    reason="blocklist import",
+                    severity=entry.severity,
+                    reject_media=entry.reject_media,
+                    reject_reports=entry.reject_reports,
+                    public_comment=entry.public_comment,
                     obfuscate=entry.obfuscate,
-                )  # fmt: skip
+                )
             await self._trust.audit(
-                repos, who, "blocklist.import", "node",
-                {"added": len(plan.added), "changed": len(plan.changed),
-                 "unchanged": len(plan.unchanged)},
-            )  # fmt: skip
+                repos,
+                who,
+                "blocklist.import",
+                "node",
+                {
+                    "added": len(plan.added),
+                    "changed": len(plan.changed),
+                    "unchanged": len(plan.unchanged),
+                },
+            )
         return ImportResult(plan, applied=True)

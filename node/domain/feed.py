@@ -124,10 +124,16 @@ class FeedService:
         if query.expiring_within_hours is not None:
             ends_before = to_text(now + timedelta(hours=query.expiring_within_hours))
         raw = FeedFilter(
-            now=to_text(now), purposes=query.purposes, categories=query.categories,
-            urgencies=query.urgencies, text=query.text, near=query.near,
-            radius_km=query.radius_km, ends_before=ends_before, limit=max(query.limit, 500),
-        )  # fmt: skip
+            now=to_text(now),
+            purposes=query.purposes,
+            categories=query.categories,
+            urgencies=query.urgencies,
+            text=query.text,
+            near=query.near,
+            radius_km=query.radius_km,
+            ends_before=ends_before,
+            limit=max(query.limit, 500),
+        )
         reader = self._store.reader.feed
         entries = [self._local(row) for row in await reader.local(raw)]
         entries += await self._visible_entries(await reader.remote(raw))
@@ -209,30 +215,55 @@ class FeedService:
     def _local(self, row: Row) -> FeedEntry:
         url = f"{self._settings.public_url}/{row['purpose']}s/{row['id']}"
         return FeedEntry(
-            id=url, purpose=row["purpose"], title=row["title"], summary=row["summary"],
-            category=row["category"], urgency=row["urgency"], unit=row["unit"],
-            quantity=row["quantity"], available=row["available_quantity"],
-            minimum=row["minimum_quantity"], unit_based=bool(row["unit_based"]),
-            latitude=row["latitude"], longitude=row["longitude"], radius_km=row["radius_km"],
-            area=row["area_name"], begins_at=_time(row["begins_at"]),
-            ends_at=_time(row["ends_at"]), updated_at=from_text(row["updated_at"]),
-            origin_actor=self._settings.actor_url, origin_name=self._settings.name, local=True,
-        )  # fmt: skip
+            id=url,
+            purpose=row["purpose"],
+            title=row["title"],
+            summary=row["summary"],
+            category=row["category"],
+            urgency=row["urgency"],
+            unit=row["unit"],
+            quantity=row["quantity"],
+            available=row["available_quantity"],
+            minimum=row["minimum_quantity"],
+            unit_based=bool(row["unit_based"]),
+            latitude=row["latitude"],
+            longitude=row["longitude"],
+            radius_km=row["radius_km"],
+            area=row["area_name"],
+            begins_at=_time(row["begins_at"]),
+            ends_at=_time(row["ends_at"]),
+            updated_at=from_text(row["updated_at"]),
+            origin_actor=self._settings.actor_url,
+            origin_name=self._settings.name,
+            local=True,
+        )
 
     @staticmethod
     def _remote(row: Row) -> FeedEntry:
         return FeedEntry(
-            id=row["id"], purpose=row["purpose"] or "offer", title=row["title"],
-            summary=row["summary"], category=row["category"], urgency=row["urgency"],
-            unit=row["unit"], quantity=row["quantity"], available=row["available_quantity"],
-            minimum=row["minimum_quantity"], unit_based=bool(row["unit_based"]),
-            latitude=row["latitude"], longitude=row["longitude"], radius_km=row["radius_km"],
-            area=row["area_name"], begins_at=_time(row["begins_at"]),
-            ends_at=_time(row["ends_at"]), updated_at=from_text(row["updated_at"]),
+            id=row["id"],
+            purpose=row["purpose"] or "offer",
+            title=row["title"],
+            summary=row["summary"],
+            category=row["category"],
+            urgency=row["urgency"],
+            unit=row["unit"],
+            quantity=row["quantity"],
+            available=row["available_quantity"],
+            minimum=row["minimum_quantity"],
+            unit_based=bool(row["unit_based"]),
+            latitude=row["latitude"],
+            longitude=row["longitude"],
+            radius_km=row["radius_km"],
+            area=row["area_name"],
+            begins_at=_time(row["begins_at"]),
+            ends_at=_time(row["ends_at"]),
+            updated_at=from_text(row["updated_at"]),
             origin_actor=row["actor_id"],
             origin_name=row["origin_name"] or peer_host(row["actor_id"]),
-            local=False, relayed_by=row["relayed_by"],
-        )  # fmt: skip
+            local=False,
+            relayed_by=row["relayed_by"],
+        )
 
     @staticmethod
     def _with_distance(

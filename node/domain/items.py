@@ -25,9 +25,18 @@ from schemas.vocab import CloseReason, Purpose, Status
 
 # Fields an update copies as they are; the rest need conversion.
 _PLAIN_FIELDS = (
-    "title", "description", "category", "item_spec", "action", "unit_based", "urgency",
-    "begins_at", "ends_at", "recurring", "visibility",
-)  # fmt: skip
+    "title",
+    "description",
+    "category",
+    "item_spec",
+    "action",
+    "unit_based",
+    "urgency",
+    "begins_at",
+    "ends_at",
+    "recurring",
+    "visibility",
+)
 
 
 class ItemChange(StrEnum):
@@ -82,9 +91,12 @@ class ItemService:
             return await self.create_in(repos, purpose, body)
 
     async def create_in(
-        self, repos: Repositories, purpose: Purpose, body: ItemCreate,
+        self,
+        repos: Repositories,
+        purpose: Purpose,
+        body: ItemCreate,
         referred_from: str | None = None,
-    ) -> Item:  # fmt: skip
+    ) -> Item:
         """Create inside the caller's transaction (a referral arriving in the inbox)."""
         now = self._clock.now()
         begins = body.begins_at or now
@@ -156,8 +168,9 @@ class ItemService:
         self, repos: Repositories, purpose: Purpose, item_id: str, reason: CloseReason
     ) -> Item:
         """Close inside the caller's transaction (a referral that also sends an Offer)."""
-        return await self._move_in(repos, purpose, item_id, status_after_close(reason),
-                                   ItemChange.CLOSED, reason=reason)  # fmt: skip
+        return await self._move_in(
+            repos, purpose, item_id, status_after_close(reason), ItemChange.CLOSED, reason=reason
+        )
 
     async def renew(self, purpose: Purpose, item_id: str, ends_at: datetime | None) -> Item:
         now = self._clock.now()
@@ -200,8 +213,9 @@ class ItemService:
         status = Status.OPEN if available >= item.quantity else Status.PARTLY_COMMITTED
         changes: dict[str, object] = {"available_quantity": available, "status": status}
         if available <= 0 and not item.recurring:
-            changes.update(status=Status.FULFILLED, close_reason=CloseReason.FULFILLED,
-                           closed_at=now)  # fmt: skip
+            changes.update(
+                status=Status.FULFILLED, close_reason=CloseReason.FULFILLED, closed_at=now
+            )
             await self._schedule_purge(repos, item_id=item.id, now=now)
         changed = replace(item, **changes, updated_at=now, version=item.version + 1)  # type: ignore[arg-type]
         await repos.items.replace(changed)
@@ -244,9 +258,15 @@ class ItemService:
             return await self._move_in(repos, purpose, item_id, target, change, reason=reason)
 
     async def _move_in(
-        self, repos: Repositories, purpose: Purpose, item_id: str, target: Status,
-        change: ItemChange, *, reason: CloseReason | None = None,
-    ) -> Item:  # fmt: skip
+        self,
+        repos: Repositories,
+        purpose: Purpose,
+        item_id: str,
+        target: Status,
+        change: ItemChange,
+        *,
+        reason: CloseReason | None = None,
+    ) -> Item:
         now = self._clock.now()
         item = await self._load(repos, purpose, item_id)
         check_transition(item.status, target)

@@ -19,10 +19,14 @@ class SubscriptionFilter:
     def to_json(self) -> str:
         region = None
         if self.centre is not None and self.radius_km is not None:
-            region = {"latitude": self.centre[0], "longitude": self.centre[1],
-                      "radius_km": self.radius_km}  # fmt: skip
-        return json.dumps({"purposes": list(self.purposes), "categories": list(self.categories),
-                           "region": region})  # fmt: skip
+            region = {
+                "latitude": self.centre[0],
+                "longitude": self.centre[1],
+                "radius_km": self.radius_km,
+            }
+        return json.dumps(
+            {"purposes": list(self.purposes), "categories": list(self.categories), "region": region}
+        )
 
     @classmethod
     def from_json(cls, text: str) -> SubscriptionFilter:

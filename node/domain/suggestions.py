@@ -47,13 +47,21 @@ def match_item(entry: FeedEntry) -> MatchItem | None:
         # Ours: claims come in the minimum; peers publish the step as resourceQuantity.
         step = (entry.minimum or 1.0) if entry.local else (entry.quantity or 1.0)
     return MatchItem(
-        id=entry.id, purpose=_PURPOSES[entry.purpose], category=_CATEGORIES[entry.category],
+        id=entry.id,
+        purpose=_PURPOSES[entry.purpose],
+        category=_CATEGORIES[entry.category],
         unit=_UNITS[entry.unit],
-        available=available, minimum=entry.minimum, unit_based=step is not None,
-        quantity_step=step, latitude=entry.latitude, longitude=entry.longitude,
-        begins_at=entry.begins_at, ends_at=entry.ends_at,
-        urgency=_URGENCIES.get(entry.urgency or "", Urgency.ANYTIME), origin=entry.origin_actor,
-    )  # fmt: skip
+        available=available,
+        minimum=entry.minimum,
+        unit_based=step is not None,
+        quantity_step=step,
+        latitude=entry.latitude,
+        longitude=entry.longitude,
+        begins_at=entry.begins_at,
+        ends_at=entry.ends_at,
+        urgency=_URGENCIES.get(entry.urgency or "", Urgency.ANYTIME),
+        origin=entry.origin_actor,
+    )
 
 
 @dataclass(frozen=True)
@@ -102,12 +110,14 @@ class SuggestionService:
         ours = (await self._feed.named([item_id])).get(item_id)
         item = match_item(ours) if ours is not None else None
         if ours is None or item is None:
-            raise NotFound("That item is not open, or has no quantity to match.",
-                           reason="item-not-matchable")  # fmt: skip
+            raise NotFound(
+                "That item is not open, or has no quantity to match.", reason="item-not-matchable"
+            )
         found = (await self._fresh()).matches_for(item, limit=limit + SPARE)
         theirs = await self._feed.named(m.item_id for m in found)
-        return [Suggestion(ours, theirs[m.item_id], m)
-                for m in found if m.item_id in theirs][:limit]  # fmt: skip
+        return [Suggestion(ours, theirs[m.item_id], m) for m in found if m.item_id in theirs][
+            :limit
+        ]
 
     async def for_our_items(self, limit_each: int = 3) -> list[Suggestion]:
         """Our open requests (most urgent first), then our open offers, with their best

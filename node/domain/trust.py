@@ -159,9 +159,10 @@ class TrustService:
         levels, rows = await self._store.reader.trust.standing(wanted)
         mode = Policy.from_rows(rows).mode
         return {
-            host for host in normalised
+            host
+            for host in normalised
             if _refusal(_level(normalised[host], governing[host], levels), mode) is None
-        }  # fmt: skip
+        }
 
     async def refusal(self, host: str) -> str | None:
         """Why a peer may not talk to us (a reason code), or None (one point read)."""
@@ -201,18 +202,32 @@ class TrustService:
     # -- changing ------------------------------------------------------------
 
     async def set_level(
-        self, host: str, level: Level, *, who: str, reason: str = "",
-        severity: Severity | None = None, **flags: Any,
-    ) -> PeerRow:  # fmt: skip
+        self,
+        host: str,
+        level: Level,
+        *,
+        who: str,
+        reason: str = "",
+        severity: Severity | None = None,
+        **flags: Any,
+    ) -> PeerRow:
         host = normalise(host)
         async with self._store.transaction() as repos:
-            return await self.apply_level(repos, host, level, who=who, reason=reason,
-                                          severity=severity, **flags)  # fmt: skip
+            return await self.apply_level(
+                repos, host, level, who=who, reason=reason, severity=severity, **flags
+            )
 
     async def apply_level(
-        self, repos: Repositories, host: str, level: Level, *, who: str, reason: str,
-        severity: Severity | None = None, **flags: Any,
-    ) -> PeerRow:  # fmt: skip
+        self,
+        repos: Repositories,
+        host: str,
+        level: Level,
+        *,
+        who: str,
+        reason: str,
+        severity: Severity | None = None,
+        **flags: Any,
+    ) -> PeerRow:
         now = to_text(self._clock.now())
         existing = await repos.trust.peers_named([host])
         before = existing[0] if existing else PeerRow(host=host, level=Level.UNKNOWN.value)
@@ -221,10 +236,19 @@ class TrustService:
         await repos.trust.save_peer(after)
         if level is Level.BLOCKED:
             await self._cut_off(repos, host, now)
-        changed = {k: [getattr(before, k), getattr(after, k)]
-                   for k in ("level", "severity", "reject_media", "reject_reports",
-                             "public_comment", "private_comment", "obfuscate")
-                   if getattr(before, k) != getattr(after, k)}  # fmt: skip
+        changed = {
+            k: [getattr(before, k), getattr(after, k)]
+            for k in (
+                "level",
+                "severity",
+                "reject_media",
+                "reject_reports",
+                "public_comment",
+                "private_comment",
+                "obfuscate",
+            )
+            if getattr(before, k) != getattr(after, k)
+        }
         await repos.trust.audit(now, who, "peer.level", host, changed, reason)
         return after
 
@@ -255,20 +279,31 @@ class TrustService:
         async with self._store.transaction() as repos:
             before = Policy.from_rows(await repos.trust.policy())
             after = replace(before, **changes)
-            for key, value in (("mode", after.mode.value),
-                               ("approve_followers", str(after.approve_followers).lower()),
-                               ("secure", str(after.secure).lower())):  # fmt: skip
+            for key, value in (
+                ("mode", after.mode.value),
+                ("approve_followers", str(after.approve_followers).lower()),
+                ("secure", str(after.secure).lower()),
+            ):
                 await repos.trust.set_policy(key, value)
-            diff = {k: [str(getattr(before, k)), str(getattr(after, k))]
-                    for k in ("mode", "approve_followers", "secure")
-                    if getattr(before, k) != getattr(after, k)}  # fmt: skip
-            await repos.trust.audit(to_text(self._clock.now()), who, "policy.change", "node",
-                                    diff, reason)  # fmt: skip
+            diff = {
+                k: [str(getattr(before, k)), str(getattr(after, k))]
+                for k in ("mode", "approve_followers", "secure")
+                if getattr(before, k) != getattr(after, k)
+            }
+            await repos.trust.audit(
+                to_text(self._clock.now()), who, "policy.change", "node", diff, reason
+            )
         return after
 
     async def audit(
-        self, repos: Repositories, who: str, action: str, subject: str,
-        detail: dict[str, Any] | None = None, reason: str = "",
-    ) -> None:  # fmt: skip
-        await repos.trust.audit(to_text(self._clock.now()), who, action, subject, detail or {},
-                                reason)  # fmt: skip
+        self,
+        repos: Repositories,
+        who: str,
+        action: str,
+        subject: str,
+        detail: dict[str, Any] | None = None,
+        reason: str = "",
+    ) -> None:
+        await repos.trust.audit(
+            to_text(self._clock.now()), who, action, subject, detail or {}, reason
+        )

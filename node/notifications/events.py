@@ -33,17 +33,29 @@ COORDINATOR_KINDS = frozenset(
     {Kind.CLAIM_RECEIVED, Kind.CLAIM_ANSWERED, Kind.MATCH_SUGGESTED, Kind.ITEM_EXPIRING}
 )
 ADMIN_KINDS = COORDINATOR_KINDS | {
-    Kind.FOLLOW_REQUESTED, Kind.KEY_CHANGED, Kind.DELIVERY_FAILING, Kind.NOTICE_FAILED,
-}  # fmt: skip
+    Kind.FOLLOW_REQUESTED,
+    Kind.KEY_CHANGED,
+    Kind.DELIVERY_FAILING,
+    Kind.NOTICE_FAILED,
+}
 # What a webhook endpoint may subscribe to (the test ping always goes).
 WEBHOOK_KINDS = ADMIN_KINDS - {Kind.NOTICE_FAILED}
 
 DEFAULT_EVENTS: dict[Role, tuple[Kind, ...]] = {
-    Role.COORDINATOR: (Kind.CLAIM_RECEIVED, Kind.CLAIM_ANSWERED, Kind.MATCH_SUGGESTED,
-                       Kind.ITEM_EXPIRING),
-    Role.ADMIN: (Kind.CLAIM_RECEIVED, Kind.FOLLOW_REQUESTED, Kind.KEY_CHANGED,
-                 Kind.DELIVERY_FAILING, Kind.NOTICE_FAILED),
-}  # fmt: skip
+    Role.COORDINATOR: (
+        Kind.CLAIM_RECEIVED,
+        Kind.CLAIM_ANSWERED,
+        Kind.MATCH_SUGGESTED,
+        Kind.ITEM_EXPIRING,
+    ),
+    Role.ADMIN: (
+        Kind.CLAIM_RECEIVED,
+        Kind.FOLLOW_REQUESTED,
+        Kind.KEY_CHANGED,
+        Kind.DELIVERY_FAILING,
+        Kind.NOTICE_FAILED,
+    ),
+}
 
 
 def allowed_kinds(role: Role) -> frozenset[Kind]:

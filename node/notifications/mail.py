@@ -95,9 +95,10 @@ def html_text(mail: Mail) -> str:
         footer += f' <a href="{e(mail.unsubscribe)}">{e(text(mail.language, "unsubscribe"))}</a>'
     return (
         f'<!doctype html>\n<html lang="{e(mail.language)}"><head><meta charset="utf-8">'
-        f"<title>{e(mail.subject)}</title></head><body>\n" + "\n".join(body)
-        + f'\n<hr><p><small>{footer}</small></p>\n</body></html>\n'
-    )  # fmt: skip
+        f"<title>{e(mail.subject)}</title></head><body>\n"
+        + "\n".join(body)
+        + f"\n<hr><p><small>{footer}</small></p>\n</body></html>\n"
+    )
 
 
 def flatten(message: EmailMessage) -> bytes:
@@ -122,22 +123,27 @@ class SmtpMailer:
         sender, to = parseaddr(message["From"])[1], parseaddr(message["To"])[1]
         try:
             await aiosmtplib.send(
-                flatten(message), sender=sender, recipients=[to], hostname=s.smtp_host,
+                flatten(message),
+                sender=sender,
+                recipients=[to],
+                hostname=s.smtp_host,
                 port=s.smtp_port,
                 username=s.smtp_username or None,
                 password=s.smtp_password.get_secret_value() or None,
-                use_tls=s.smtp_security == "tls", start_tls=s.smtp_security == "starttls",
+                use_tls=s.smtp_security == "tls",
+                start_tls=s.smtp_security == "starttls",
                 timeout=self.timeout,
-            )  # fmt: skip
+            )
         except aiosmtplib.SMTPRecipientsRefused as error:
             codes = [refusal.code for refusal in error.recipients]
             transient = any(400 <= code < 500 for code in codes)
-            raise MailError(f"recipient-refused: {codes}", transient=transient,
-                            code=codes[0] if codes else None) from error  # fmt: skip
+            raise MailError(
+                f"recipient-refused: {codes}", transient=transient, code=codes[0] if codes else None
+            ) from error
         except aiosmtplib.SMTPResponseException as error:
             transient = error.code < 500 or error.code in _AUTH_CODES
-            raise MailError(f"smtp-{error.code}: {error.message[:200]}", transient=transient,
-                            code=error.code) from error  # fmt: skip
+            raise MailError(
+                f"smtp-{error.code}: {error.message[:200]}", transient=transient, code=error.code
+            ) from error
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
-            raise MailError(f"smtp-unreachable: {type(error).__name__}",
-                            transient=True) from error  # fmt: skip
+            raise MailError(f"smtp-unreachable: {type(error).__name__}", transient=True) from error

@@ -16,7 +16,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "claim.received": "{group} claimed {amount} of “{title}”",
         "claim.received.line": "They would like {amount} of your {purpose} “{title}”. "
-                               "Accept, hold or reject the claim on the item's page.",
+        "Accept, hold or reject the claim on the item's page.",
         "claim.answered.accepted": "{group} accepted your claim on “{title}”",
         "claim.answered.tentative": "{group} is holding {amount} of “{title}” for you",
         "claim.answered.rejected": "{group} could not accept your claim on “{title}”",
@@ -60,13 +60,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "unsubscribe.ask": "Stop all notification emails and the daily digest to {email}?",
         "unsubscribe.button": "Stop emails",
         "unsubscribe.done": "Done: no more notification emails go to {email}. You can turn "
-                            "them on again in your notification settings.",
+        "them on again in your notification settings.",
         "unsubscribe.invalid": "This link is not valid. Sign in to change your settings.",
     },
     "es": {
         "claim.received": "{group} ha pedido {amount} de «{title}»",
         "claim.received.line": "Quieren {amount} de vuestra {purpose} «{title}». "
-                               "Aceptad, reservad o rechazad la petición en su página.",
+        "Aceptad, reservad o rechazad la petición en su página.",
         "claim.answered.accepted": "{group} ha aceptado vuestra petición de «{title}»",
         "claim.answered.tentative": "{group} os reserva {amount} de «{title}»",
         "claim.answered.rejected": "{group} no ha podido aceptar vuestra petición de «{title}»",
@@ -83,8 +83,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "key.changed": "Ha cambiado la clave de un nodo: {host}",
         "key.changed.line": "La clave {key_id} tiene una huella nueva {fingerprint}.",
         "delivery.failing": "Los envíos a {host} fallan desde hace más de un día",
-        "delivery.failing.line": "{count} actividades esperan desde {since}. "
-                                 "Último error: {error}",
+        "delivery.failing.line": "{count} actividades esperan desde {since}. Último error: {error}",
         "notice.failed": "No se ha podido enviar una notificación ({channel})",
         "notice.failed.line": "A {recipient}: {error}",
         "webhook.test": "Notificación de prueba",
@@ -109,24 +108,39 @@ STRINGS: dict[str, dict[str, str]] = {
         "digest.match_line": "«{ours}» ↔ «{theirs}» ({group}, puntuación {score})",
         "unsubscribe.title": "Dejar de recibir correos de notificación",
         "unsubscribe.ask": "¿Dejar de enviar correos de notificación y el resumen diario "
-                           "a {email}?",
+        "a {email}?",
         "unsubscribe.button": "Dejar de recibir correos",
         "unsubscribe.done": "Hecho: no se enviarán más correos de notificación a {email}. "
-                            "Podéis volver a activarlos en vuestra configuración.",
-        "unsubscribe.invalid": "Este enlace no es válido. Entrad para cambiar la "
-                               "configuración.",
+        "Podéis volver a activarlos en vuestra configuración.",
+        "unsubscribe.invalid": "Este enlace no es válido. Entrad para cambiar la configuración.",
     },
-}  # fmt: skip
+}
 
 UNITS: dict[str, dict[str, tuple[str, str]]] = {
     # (singular, plural)
-    "en": {"one": ("unit", "units"), "gram": ("g", "g"), "kilogram": ("kg", "kg"),
-           "millilitre": ("ml", "ml"), "litre": ("litre", "litres"), "metre": ("m", "m"),
-           "hour": ("hour", "hours"), "day": ("day", "days"), "week": ("week", "weeks")},
-    "es": {"one": ("unidad", "unidades"), "gram": ("g", "g"), "kilogram": ("kg", "kg"),
-           "millilitre": ("ml", "ml"), "litre": ("litro", "litros"), "metre": ("m", "m"),
-           "hour": ("hora", "horas"), "day": ("día", "días"), "week": ("semana", "semanas")},
-}  # fmt: skip
+    "en": {
+        "one": ("unit", "units"),
+        "gram": ("g", "g"),
+        "kilogram": ("kg", "kg"),
+        "millilitre": ("ml", "ml"),
+        "litre": ("litre", "litres"),
+        "metre": ("m", "m"),
+        "hour": ("hour", "hours"),
+        "day": ("day", "days"),
+        "week": ("week", "weeks"),
+    },
+    "es": {
+        "one": ("unidad", "unidades"),
+        "gram": ("g", "g"),
+        "kilogram": ("kg", "kg"),
+        "millilitre": ("ml", "ml"),
+        "litre": ("litro", "litros"),
+        "metre": ("m", "m"),
+        "hour": ("hora", "horas"),
+        "day": ("día", "días"),
+        "week": ("semana", "semanas"),
+    },
+}
 
 
 def text(language: str, key: str, **values: Any) -> str:
@@ -172,8 +186,12 @@ def render(kind: str, data: dict[str, Any], language: str, zone: str = "UTC") ->
     if kind == "claim.received":
         item = _item(data)
         qty = amount(language, data["quantity"], data["unit"])
-        values = {"group": group, "amount": qty, "title": item["title"],
-                  "purpose": t(item["purpose"])}  # fmt: skip
+        values = {
+            "group": group,
+            "amount": qty,
+            "title": item["title"],
+            "purpose": t(item["purpose"]),
+        }
         return Rendered(t(kind, **values), [t("claim.received.line", **values)], link)
     if kind == "claim.answered":
         item = _item(data)
@@ -188,8 +206,12 @@ def render(kind: str, data: dict[str, Any], language: str, zone: str = "UTC") ->
     if kind == "match.suggested":
         ours, theirs = data["ours"], data["theirs"]
         subject = t(kind, purpose=t(ours["purpose"]), title=ours["title"])
-        line = t("match.suggested.line", group=group, theirs=theirs["title"],
-                 score=f"{data['score']:.2f}")  # fmt: skip
+        line = t(
+            "match.suggested.line",
+            group=group,
+            theirs=theirs["title"],
+            score=f"{data['score']:.2f}",
+        )
         return Rendered(subject, [line], link)
     if kind == "item.expiring":
         item = _item(data)
@@ -197,15 +219,20 @@ def render(kind: str, data: dict[str, Any], language: str, zone: str = "UTC") ->
         line = t("item.expiring.line", until=when(language, item["ends_at"], zone))
         return Rendered(subject, [line], link, (t("item.expiring.action"), link))
     if kind == "follow.requested":
-        return Rendered(t(kind, host=data["host"]),
-                        [t("follow.requested.line", actor=data["actor"])], link)  # fmt: skip
+        return Rendered(
+            t(kind, host=data["host"]), [t("follow.requested.line", actor=data["actor"])], link
+        )
     if kind == "key.changed":
         line = t("key.changed.line", key_id=data["key_id"], fingerprint=data["fingerprint"][:16])
         return Rendered(t(kind, host=data["host"]), [line], link)
     if kind == "delivery.failing":
         since = when(language, data["failing_since"], zone)
-        line = t("delivery.failing.line", count=data["undelivered"], since=since,
-                 error=data["last_error"] or "-")  # fmt: skip
+        line = t(
+            "delivery.failing.line",
+            count=data["undelivered"],
+            since=since,
+            error=data["last_error"] or "-",
+        )
         return Rendered(t(kind, host=data["host"]), [line], link)
     if kind == "notice.failed":
         line = t("notice.failed.line", recipient=data["recipient"], error=data["error"])

@@ -8,11 +8,11 @@ from node.notifications.messages import text
 
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; form-action 'self'; "
-                               "frame-ancestors 'none'; base-uri 'none'",
+    "frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
-}  # fmt: skip
+}
 
 
 def _page(language: str, body: str) -> str:

@@ -42,8 +42,9 @@ class Preferences:
     def quiet_until(self, now: datetime) -> datetime | None:
         if self.quiet_start is None or self.quiet_end is None:
             return None
-        return quiet_until(now, parse_clock(self.quiet_start), parse_clock(self.quiet_end),
-                           ZoneInfo(self.timezone))  # fmt: skip
+        return quiet_until(
+            now, parse_clock(self.quiet_start), parse_clock(self.quiet_end), ZoneInfo(self.timezone)
+        )
 
     def local_now(self, now: datetime) -> datetime:
         return now.astimezone(ZoneInfo(self.timezone))
@@ -59,28 +60,47 @@ def defaults(account_id: int, role: Role, node_language: str) -> Preferences:
     admins of claims and the node's health. Both get the list, mail once they give an
     address, and a daily digest; no quiet hours until they choose some."""
     return Preferences(
-        account_id=account_id, role=role, email="", events=DEFAULT_EVENTS[role],
-        channels=CHANNELS, digest=True, quiet_start=None, quiet_end=None, timezone="UTC",
+        account_id=account_id,
+        role=role,
+        email="",
+        events=DEFAULT_EVENTS[role],
+        channels=CHANNELS,
+        digest=True,
+        quiet_start=None,
+        quiet_end=None,
+        timezone="UTC",
         language=default_language(node_language),
-    )  # fmt: skip
+    )
 
 
 def from_row(row: PreferencesRow, role: Role) -> Preferences:
     return Preferences(
-        account_id=row.account_id, role=role, email=row.email,
+        account_id=row.account_id,
+        role=role,
+        email=row.email,
         events=tuple(Kind(k) for k in row.events if k in Kind._value2member_map_),
-        channels=tuple(row.channels), digest=row.digest, quiet_start=row.quiet_start,
-        quiet_end=row.quiet_end, timezone=row.timezone, language=row.language,
-    )  # fmt: skip
+        channels=tuple(row.channels),
+        digest=row.digest,
+        quiet_start=row.quiet_start,
+        quiet_end=row.quiet_end,
+        timezone=row.timezone,
+        language=row.language,
+    )
 
 
 def to_row(prefs: Preferences, now: str) -> PreferencesRow:
     return PreferencesRow(
-        account_id=prefs.account_id, email=prefs.email, events=[k.value for k in prefs.events],
-        channels=list(prefs.channels), digest=prefs.digest, quiet_start=prefs.quiet_start,
-        quiet_end=prefs.quiet_end, timezone=prefs.timezone, language=prefs.language,
+        account_id=prefs.account_id,
+        email=prefs.email,
+        events=[k.value for k in prefs.events],
+        channels=list(prefs.channels),
+        digest=prefs.digest,
+        quiet_start=prefs.quiet_start,
+        quiet_end=prefs.quiet_end,
+        timezone=prefs.timezone,
+        language=prefs.language,
         updated_at=now,
-    )  # fmt: skip
+    )
 
 
 def parse_clock(text: str) -> time:

@@ -13,15 +13,24 @@ from datetime import datetime, timedelta
 from federation.delivery.retry import Attempt, RetryPolicy, backoff, decide
 
 POLICY = RetryPolicy(
-    initial_delay=timedelta(minutes=1), factor=2.0, max_delay=timedelta(hours=2),
-    max_attempts=12, max_age=timedelta(hours=24), jitter=0.3,
-)  # fmt: skip
+    initial_delay=timedelta(minutes=1),
+    factor=2.0,
+    max_delay=timedelta(hours=2),
+    max_attempts=12,
+    max_age=timedelta(hours=24),
+    jitter=0.3,
+)
 
 
 def after_mail_failure(
-    attempts: int, first: datetime, now: datetime, *, transient: bool,
-    policy: RetryPolicy = POLICY, rng: random.Random | None = None,
-) -> datetime | None:  # fmt: skip
+    attempts: int,
+    first: datetime,
+    now: datetime,
+    *,
+    transient: bool,
+    policy: RetryPolicy = POLICY,
+    rng: random.Random | None = None,
+) -> datetime | None:
     """The next try after the ``attempts``-th failed one, or None to give up."""
     deadline = first + policy.max_age
     if not transient or attempts >= policy.max_attempts or now >= deadline:
@@ -30,10 +39,15 @@ def after_mail_failure(
 
 
 def after_webhook_answer(
-    attempts: int, first: datetime, now: datetime, status: int | None,
-    retry_after: str | None, *, policy: RetryPolicy = POLICY,
+    attempts: int,
+    first: datetime,
+    now: datetime,
+    status: int | None,
+    retry_after: str | None,
+    *,
+    policy: RetryPolicy = POLICY,
     rng: random.Random | None = None,
-) -> tuple[str, datetime | None, str]:  # fmt: skip
+) -> tuple[str, datetime | None, str]:
     """``(outcome, next try, reason)``; outcome is sent, retry or failed. A 404 or 410
     fails the call (the endpoint stays; the admin sees why in its history)."""
     decision = decide(Attempt(attempts, status, retry_after, now, first), policy, rng)

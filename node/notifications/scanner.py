@@ -40,9 +40,14 @@ class NotificationScanner:
     name = "notification-scan"
 
     def __init__(
-        self, store: Store, service: NotificationService, suggestions: SuggestionService,
-        settings: Settings, clock: Clock, wake: asyncio.Event | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        store: Store,
+        service: NotificationService,
+        suggestions: SuggestionService,
+        settings: Settings,
+        clock: Clock,
+        wake: asyncio.Event | None = None,
+    ) -> None:
         self._store = store
         self._service = service
         self._suggestions = suggestions
@@ -63,8 +68,9 @@ class NotificationScanner:
         recipients = await self._service.recipients()
         endpoints = [e for e in await reader.notifications.endpoints() if e.enabled]
         async with self._store.transaction() as repos:
-            created = await fan_out(repos.notifications, events, recipients, endpoints, now,
-                                    mail=self._mail_on)  # fmt: skip
+            created = await fan_out(
+                repos.notifications, events, recipients, endpoints, now, mail=self._mail_on
+            )
             if self._mail_on:
                 created += await self._digests(repos.notifications, recipients, now)
             await repos.notifications.set_state(WATERMARK, to_text(now))
@@ -101,18 +107,28 @@ class NotificationScanner:
                 continue
             day = local.date().isoformat()
             created += await repo.add_delivery(
-                message_id=message_id("digest"), channel="digest",
-                target=f"account:{prefs.account_id}", account_id=prefs.account_id,
-                endpoint_id=None, event_key=f"digest:{day}", kind="digest", data={"date": day},
+                message_id=message_id("digest"),
+                channel="digest",
+                target=f"account:{prefs.account_id}",
+                account_id=prefs.account_id,
+                endpoint_id=None,
+                event_key=f"digest:{day}",
+                kind="digest",
+                data={"date": day},
                 now=to_text(now),
-            )  # fmt: skip
+            )
         return created
 
 
 async def fan_out(
-    repo: NotificationRepository, events: list[Event], recipients: list[Preferences],
-    endpoints: list[EndpointRow], now: datetime, *, mail: bool = True,
-) -> int:  # fmt: skip
+    repo: NotificationRepository,
+    events: list[Event],
+    recipients: list[Preferences],
+    endpoints: list[EndpointRow],
+    now: datetime,
+    *,
+    mail: bool = True,
+) -> int:
     """Store each event for every recipient and endpoint that wants it; count new rows."""
     created, stamp = 0, to_text(now)
     for event in events:
@@ -125,18 +141,28 @@ async def fan_out(
                 )
             if mail and prefs.mails(event.kind):
                 created += await repo.add_delivery(
-                    message_id=message_id("email"), channel="email",
-                    target=f"account:{prefs.account_id}", account_id=prefs.account_id,
-                    endpoint_id=None, event_key=event.key, kind=event.kind.value,
-                    data=event.data, now=stamp,
-                )  # fmt: skip
+                    message_id=message_id("email"),
+                    channel="email",
+                    target=f"account:{prefs.account_id}",
+                    account_id=prefs.account_id,
+                    endpoint_id=None,
+                    event_key=event.key,
+                    kind=event.kind.value,
+                    data=event.data,
+                    now=stamp,
+                )
         for endpoint in endpoints:
             if event.kind.value not in endpoint.events:
                 continue
             created += await repo.add_delivery(
-                message_id=message_id("msg"), channel="webhook", target=f"webhook:{endpoint.id}",
-                account_id=None, endpoint_id=endpoint.id, event_key=event.key,
-                kind=event.kind.value, data=event.for_webhook(endpoint.include_contact),
+                message_id=message_id("msg"),
+                channel="webhook",
+                target=f"webhook:{endpoint.id}",
+                account_id=None,
+                endpoint_id=endpoint.id,
+                event_key=event.key,
+                kind=event.kind.value,
+                data=event.for_webhook(endpoint.include_contact),
                 now=stamp,
-            )  # fmt: skip
+            )
     return created

@@ -92,8 +92,12 @@ class NotificationSender:
                 raise result
             if isinstance(result, BaseException):
                 # One row's bug must not stop the others; it stays locked and is retried.
-                log.error("notice id=%d channel=%s failed reason=sender-error", row.id,
-                          row.channel, exc_info=result)  # fmt: skip
+                log.error(
+                    "notice id=%d channel=%s failed reason=sender-error",
+                    row.id,
+                    row.channel,
+                    exc_info=result,
+                )
         return len(rows)
 
     async def _handle(self, row: DeliveryRow) -> None:
@@ -123,16 +127,21 @@ class NotificationSender:
         quiet = prefs.quiet_until(now)
         if quiet is not None:
             async with self.store.transaction() as repos:
-                await repos.notifications.postpone(row.id, to_text(quiet), "quiet-hours",
-                                                   to_text(now))  # fmt: skip
+                await repos.notifications.postpone(
+                    row.id, to_text(quiet), "quiet-hours", to_text(now)
+                )
             return None
         message = await self._message(row, prefs)
         try:
             await self.mailer.send(message)
         except MailError as error:
-            later = retry.after_mail_failure(row.attempts + 1, from_text(row.created_at),
-                                             self.clock.now(), transient=error.transient,
-                                             rng=self.rng)  # fmt: skip
+            later = retry.after_mail_failure(
+                row.attempts + 1,
+                from_text(row.created_at),
+                self.clock.now(),
+                transient=error.transient,
+                rng=self.rng,
+            )
             if later is None:
                 return Outcome("failed", error.code, error.reason)
             return Outcome("pending", error.code, error.reason, to_text(later))
@@ -142,19 +151,31 @@ class NotificationSender:
         lang, node = prefs.language, self.settings.name
         if row.channel == "digest":
             threshold = self.settings.notify_match_threshold
-            lines = await digest_lines(self.store.reader, self.suggestions, prefs,
-                                       self.clock.now(), threshold)  # fmt: skip
+            lines = await digest_lines(
+                self.store.reader, self.suggestions, prefs, self.clock.now(), threshold
+            )
             subject = text(lang, "digest.subject", node=node, date=row.data["date"])
             mail = Mail(prefs.email, subject, lang, lines, link=f"{self.settings.public_url}/")
         else:
             shown = render(row.kind, row.data, lang, prefs.timezone)
-            mail = Mail(prefs.email, f"[{node}] {shown.subject}", lang, shown.lines,
-                        link=shown.link, action=shown.action)  # fmt: skip
+            mail = Mail(
+                prefs.email,
+                f"[{node}] {shown.subject}",
+                lang,
+                shown.lines,
+                link=shown.link,
+                action=shown.action,
+            )
         unsubscribe = await self.service.unsubscribe_url(prefs.account_id)
         mail = replace(mail, node_name=node, unsubscribe=unsubscribe)
         domain = URL(self.settings.public_url).host or "localhost"
-        return compose(mail, sender=self.settings.mail_from, message_id=row.message_id,
-                       domain=domain, now=self.clock.now())  # fmt: skip
+        return compose(
+            mail,
+            sender=self.settings.mail_from,
+            message_id=row.message_id,
+            domain=domain,
+            now=self.clock.now(),
+        )
 
     # -- webhooks ------------------------------------------------------------
 
@@ -169,9 +190,13 @@ class NotificationSender:
         if result.error in PERMANENT_ERRORS:
             return Outcome("failed", None, result.error)
         kind, later, reason = retry.after_webhook_answer(
-            row.attempts + 1, from_text(row.created_at), self.clock.now(), result.status,
-            result.retry_after, rng=self.rng,
-        )  # fmt: skip
+            row.attempts + 1,
+            from_text(row.created_at),
+            self.clock.now(),
+            result.status,
+            result.retry_after,
+            rng=self.rng,
+        )
         error = "" if kind == "sent" else result.error or reason
         if kind == "retry":
             assert later is not None
@@ -188,16 +213,28 @@ class NotificationSender:
         scrubbed = {k: v for k, v in row.data.items() if k != "contact"} if final else None
         async with self.store.transaction() as repos:
             await repos.notifications.settle(
-                row.id, state=outcome.state, attempts=attempts,
-                next_attempt_at=outcome.next_attempt_at, status=outcome.status,
-                error=outcome.error, now=now, data=scrubbed,
-            )  # fmt: skip
+                row.id,
+                state=outcome.state,
+                attempts=attempts,
+                next_attempt_at=outcome.next_attempt_at,
+                status=outcome.status,
+                error=outcome.error,
+                now=now,
+                data=scrubbed,
+            )
             if outcome.counts:
                 label = "retry" if outcome.state == "pending" else outcome.state
-                await repos.notifications.add_attempt(row.id, now, outcome.status, label,
-                                                      outcome.error)  # fmt: skip
-        log.info("notice id=%d channel=%s kind=%s outcome=%s reason=%s", row.id, row.channel,
-                 row.kind, outcome.state, outcome.error or "-")  # fmt: skip
+                await repos.notifications.add_attempt(
+                    row.id, now, outcome.status, label, outcome.error
+                )
+        log.info(
+            "notice id=%d channel=%s kind=%s outcome=%s reason=%s",
+            row.id,
+            row.channel,
+            row.kind,
+            outcome.state,
+            outcome.error or "-",
+        )
         if outcome.state == "failed":
             await self._report(row, outcome)
 
@@ -212,6 +249,12 @@ class NotificationSender:
             account = await self.store.reader.notifications.recipient(row.account_id)
             recipient = account.username if account else f"account {row.account_id}"
             link = f"{self.settings.public_url}/api/v1/admin/notifications/deliveries"
-        data = {"channel": row.channel, "recipient": recipient, "error": outcome.error,
-                "kind": row.kind, "delivery": row.id, "link": link}  # fmt: skip
+        data = {
+            "channel": row.channel,
+            "recipient": recipient,
+            "error": outcome.error,
+            "kind": row.kind,
+            "delivery": row.id,
+            "link": link,
+        }
         await self.service.notify_admins(f"notice.failed:{row.id}", Kind.NOTICE_FAILED, data)

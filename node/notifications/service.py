@@ -39,8 +39,11 @@ _CLOCK_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 def _invalid(field: str, message: str) -> Unprocessable:
-    return Unprocessable("The preferences are not valid.", reason="preferences-invalid",
-                         errors=[FieldError(field, message)])  # fmt: skip
+    return Unprocessable(
+        "The preferences are not valid.",
+        reason="preferences-invalid",
+        errors=[FieldError(field, message)],
+    )
 
 
 class NotificationService:
@@ -105,8 +108,9 @@ class NotificationService:
     ) -> tuple[list[NotificationRow], int, Preferences]:
         prefs = await self.preferences(account_id)
         reader = self._store.reader.notifications
-        rows = await reader.notifications(account_id, unread_only=unread_only, before=before,
-                                          limit=limit)  # fmt: skip
+        rows = await reader.notifications(
+            account_id, unread_only=unread_only, before=before, limit=limit
+        )
         return rows, await reader.unread_count(account_id), prefs
 
     async def unread_count(self, account_id: int) -> int:
@@ -165,21 +169,32 @@ class NotificationService:
             self.addresses.check_url(URL(url))
         except (FederationError, ValueError) as error:
             reason = getattr(error, "reason", "url-invalid")
-            raise Unprocessable("The webhook URL cannot be used.", reason="webhook-url-refused",
-                                errors=[FieldError("url", reason)]) from error  # fmt: skip
+            raise Unprocessable(
+                "The webhook URL cannot be used.",
+                reason="webhook-url-refused",
+                errors=[FieldError("url", reason)],
+            ) from error
 
     @staticmethod
     def _check_events(events: list[str]) -> list[str]:
         refused = [e for e in events if e not in WEBHOOK_KINDS]
         if refused:
-            raise Unprocessable("Unknown events.", reason="webhook-events-invalid",
-                                errors=[FieldError("events", ", ".join(refused))])  # fmt: skip
+            raise Unprocessable(
+                "Unknown events.",
+                reason="webhook-events-invalid",
+                errors=[FieldError("events", ", ".join(refused))],
+            )
         return list(dict.fromkeys(events))
 
     async def create_webhook(
-        self, url: str, events: list[str], *, include_contact: bool, enabled: bool,
+        self,
+        url: str,
+        events: list[str],
+        *,
+        include_contact: bool,
+        enabled: bool,
         description: str,
-    ) -> EndpointRow:  # fmt: skip
+    ) -> EndpointRow:
         self.check_url(url)
         events = self._check_events(events)
         async with self._store.transaction() as repos:
@@ -222,22 +237,33 @@ class NotificationService:
         message_id = f"msg_{secrets.token_hex(16)}"
         async with self._store.transaction() as repos:
             await repos.notifications.add_delivery(
-                message_id=message_id, channel="webhook", target=f"webhook:{endpoint.id}",
-                account_id=None, endpoint_id=endpoint.id, event_key=f"webhook.test:{message_id}",
-                kind=Kind.WEBHOOK_TEST.value, data={"endpoint": endpoint.id}, now=now,
-            )  # fmt: skip
+                message_id=message_id,
+                channel="webhook",
+                target=f"webhook:{endpoint.id}",
+                account_id=None,
+                endpoint_id=endpoint.id,
+                event_key=f"webhook.test:{message_id}",
+                kind=Kind.WEBHOOK_TEST.value,
+                data={"endpoint": endpoint.id},
+                now=now,
+            )
             (row,) = await repos.notifications.deliveries(endpoint_id=endpoint.id, limit=1)
         return row
 
     async def history(
-        self, *, endpoint_id: int | None = None, channel: str | None = None,
-        state: str | None = None, limit: int = 100,
-    ) -> list[tuple[DeliveryRow, list[AttemptRow]]]:  # fmt: skip
+        self,
+        *,
+        endpoint_id: int | None = None,
+        channel: str | None = None,
+        state: str | None = None,
+        limit: int = 100,
+    ) -> list[tuple[DeliveryRow, list[AttemptRow]]]:
         if endpoint_id is not None:
             await self.webhook(endpoint_id)
         reader = self._store.reader.notifications
-        rows = await reader.deliveries(channel=channel, state=state, endpoint_id=endpoint_id,
-                                       limit=limit)  # fmt: skip
+        rows = await reader.deliveries(
+            channel=channel, state=state, endpoint_id=endpoint_id, limit=limit
+        )
         attempts = await reader.attempts([row.id for row in rows])
         return [(row, attempts.get(row.id, [])) for row in rows]
 

@@ -52,9 +52,14 @@ def _host(actor: str) -> str:
 
 
 def item_data(item: ItemBrief, links: Links) -> dict[str, Any]:
-    return {"id": item.id, "purpose": item.purpose, "title": item.title,
-            "urgency": item.urgency, "ends_at": item.ends_at,
-            "link": links.item(item.purpose, item.id)}  # fmt: skip
+    return {
+        "id": item.id,
+        "purpose": item.purpose,
+        "title": item.title,
+        "urgency": item.urgency,
+        "ends_at": item.ends_at,
+        "link": links.item(item.purpose, item.id),
+    }
 
 
 async def _group(repos: Repositories, actors: list[str]) -> dict[str, dict[str, str]]:
@@ -71,11 +76,18 @@ async def claims_received(repos: Repositories, since: str, links: Links) -> list
         item = items.get(claim.item_id)
         if item is None:
             continue
-        data = {"claim": claim.id, "item": item_data(item, links), "quantity": claim.quantity,
-                "unit": claim.unit, "group": groups[claim.counterparty],
-                "link": links.item(item.purpose, item.id)}  # fmt: skip
-        private = {"claim_note": claim.note,
-                   "item_contact": await repos.notice_sources.item_contact(item.id)}  # fmt: skip
+        data = {
+            "claim": claim.id,
+            "item": item_data(item, links),
+            "quantity": claim.quantity,
+            "unit": claim.unit,
+            "group": groups[claim.counterparty],
+            "link": links.item(item.purpose, item.id),
+        }
+        private = {
+            "claim_note": claim.note,
+            "item_contact": await repos.notice_sources.item_contact(item.id),
+        }
         events.append(Event(f"claim.received:{claim.id}", Kind.CLAIM_RECEIVED, data, private))
     return events
 
@@ -88,12 +100,17 @@ async def claims_answered(repos: Repositories, since: str, links: Links) -> list
     for claim in claims:
         peer_item = items.get(claim.item_id)
         title = peer_item.title if peer_item else claim.item_id
-        data = {"claim": claim.id, "answer": claim.state, "quantity": claim.quantity,
-                "unit": claim.unit, "group": groups[claim.counterparty],
-                "item": {"id": claim.item_id, "title": title,
-                         "link": links.peer_item(claim.item_id)},
-                "reason": claim.reason, "hold_until": claim.hold_until,
-                "link": links.peer_item(claim.item_id)}  # fmt: skip
+        data = {
+            "claim": claim.id,
+            "answer": claim.state,
+            "quantity": claim.quantity,
+            "unit": claim.unit,
+            "group": groups[claim.counterparty],
+            "item": {"id": claim.item_id, "title": title, "link": links.peer_item(claim.item_id)},
+            "reason": claim.reason,
+            "hold_until": claim.hold_until,
+            "link": links.peer_item(claim.item_id),
+        }
         key = f"claim.answered:{claim.id}:{claim.state}"
         events.append(Event(key, Kind.CLAIM_ANSWERED, data))
     return events
@@ -105,8 +122,11 @@ async def items_expiring(repos: Repositories, now: datetime, links: Links) -> li
     )
     events = []
     for item in items:
-        data = {"item": item_data(item, links), "link": links.item(item.purpose, item.id),
-                "renew": links.renew(item.purpose, item.id)}  # fmt: skip
+        data = {
+            "item": item_data(item, links),
+            "link": links.item(item.purpose, item.id),
+            "renew": links.renew(item.purpose, item.id),
+        }
         private = {"item_contact": await repos.notice_sources.item_contact(item.id)}
         key = f"item.expiring:{item.id}:{item.ends_at}"
         events.append(Event(key, Kind.ITEM_EXPIRING, data, private))
@@ -122,42 +142,73 @@ async def matches(suggestions: SuggestionService, threshold: float, links: Links
             continue
         item_id = ours.id.rsplit("/", 1)[-1]
         data = {
-            "ours": {"id": item_id, "purpose": ours.purpose, "title": ours.title,
-                     "urgency": ours.urgency, "link": links.item(ours.purpose, item_id)},
-            "theirs": {"id": theirs.id, "purpose": theirs.purpose, "title": theirs.title,
-                       "link": links.peer_item(theirs.id)},
+            "ours": {
+                "id": item_id,
+                "purpose": ours.purpose,
+                "title": ours.title,
+                "urgency": ours.urgency,
+                "link": links.item(ours.purpose, item_id),
+            },
+            "theirs": {
+                "id": theirs.id,
+                "purpose": theirs.purpose,
+                "title": theirs.title,
+                "link": links.peer_item(theirs.id),
+            },
             "group": {"actor": theirs.origin_actor, "name": theirs.origin_name},
             "score": round(found.match.score, 4),
             "link": links.item(ours.purpose, item_id),
-        }  # fmt: skip
+        }
         events.append(Event(f"match.suggested:{item_id}:{theirs.id}", Kind.MATCH_SUGGESTED, data))
     return events
 
 
 async def follow_requests(repos: Repositories, links: Links) -> list[Event]:
     return [
-        Event(f"follow.requested:{r.follow_activity_id}", Kind.FOLLOW_REQUESTED,
-              {"actor": r.actor_id, "host": _host(r.actor_id), "requested_at": r.created_at,
-               "link": links.admin("follow-requests")})
+        Event(
+            f"follow.requested:{r.follow_activity_id}",
+            Kind.FOLLOW_REQUESTED,
+            {
+                "actor": r.actor_id,
+                "host": _host(r.actor_id),
+                "requested_at": r.created_at,
+                "link": links.admin("follow-requests"),
+            },
+        )
         for r in await repos.notice_sources.follow_requests()
-    ]  # fmt: skip
+    ]
 
 
 async def keys_changed(repos: Repositories, since: str, links: Links) -> list[Event]:
     return [
-        Event(f"key.changed:{entry.id}", Kind.KEY_CHANGED,
-              {"actor": entry.subject, "host": _host(entry.subject), "at": entry.at,
-               "key_id": str(entry.detail.get("key_id", "")),
-               "fingerprint": str(entry.detail.get("fingerprint", "")),
-               "link": links.admin("audit")})
+        Event(
+            f"key.changed:{entry.id}",
+            Kind.KEY_CHANGED,
+            {
+                "actor": entry.subject,
+                "host": _host(entry.subject),
+                "at": entry.at,
+                "key_id": str(entry.detail.get("key_id", "")),
+                "fingerprint": str(entry.detail.get("fingerprint", "")),
+                "link": links.admin("audit"),
+            },
+        )
         for entry in await repos.notice_sources.audit_since("key.changed", since)
-    ]  # fmt: skip
+    ]
 
 
 async def deliveries_failing(repos: Repositories, now: datetime, links: Links) -> list[Event]:
     return [
-        Event(f"delivery.failing:{h.host}:{h.failing_since}", Kind.DELIVERY_FAILING,
-              {"host": h.host, "failing_since": h.failing_since, "undelivered": h.undelivered,
-               "last_error": h.last_error, "link": links.admin("deliveries")})
+        Event(
+            f"delivery.failing:{h.host}:{h.failing_since}",
+            Kind.DELIVERY_FAILING,
+            {
+                "host": h.host,
+                "failing_since": h.failing_since,
+                "undelivered": h.undelivered,
+                "last_error": h.last_error,
+                "link": links.admin("deliveries"),
+            },
+        )
         for h in await repos.notice_sources.failing_hosts(to_text(now - FAILING_FOR))
-    ]  # fmt: skip
+    ]

@@ -34,10 +34,17 @@ def notification_sweeps(
     # The node's one matching index: the item asked about is always read fresh, and a
     # second index would hold every live item a second time.
     suggestions = services.suggestions
-    scanner = NotificationScanner(services.store, services.notifications, suggestions,
-                                  services.settings, services.clock, wake)  # fmt: skip
+    scanner = NotificationScanner(
+        services.store, services.notifications, suggestions, services.settings, services.clock, wake
+    )
     poster = WebhookPoster(session, addresses, user_agent=f"{SOFTWARE_NAME}/{VERSION}")
-    sender = NotificationSender(services.store, services.notifications, suggestions,
-                                services.settings, services.clock,
-                                SmtpMailer(services.settings), poster)  # fmt: skip
+    sender = NotificationSender(
+        services.store,
+        services.notifications,
+        suggestions,
+        services.settings,
+        services.clock,
+        SmtpMailer(services.settings),
+        poster,
+    )
     return NotificationSweeps(scanner, sender, wake, suggestions)

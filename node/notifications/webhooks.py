@@ -82,8 +82,9 @@ class WebhookPoster:
         timeout = aiohttp.ClientTimeout(total=self.timeout, connect=self.connect_timeout)
         try:
             self.check(url)
-            async with self.session.post(url, data=body, headers=headers, timeout=timeout,
-                                         allow_redirects=False) as response:  # fmt: skip
+            async with self.session.post(
+                url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+            ) as response:
                 await response.content.readany()
                 return PostResult(response.status, response.headers.get("Retry-After"))
         except FederationError as error:

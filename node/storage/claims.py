@@ -53,9 +53,10 @@ class ClaimRepository:
 
     async def get(self, claim_id: str) -> Claim | None:
         row = await fetch_one(
-            self._conn, f"SELECT {', '.join(_COLUMNS)} FROM claims WHERE id = ?",  # noqa: S608
+            self._conn,
+            f"SELECT {', '.join(_COLUMNS)} FROM claims WHERE id = ?",  # noqa: S608
             (claim_id,),
-        )  # fmt: skip
+        )
         return Claim(**dict(row)) if row else None
 
     async def by_offer(self, offer_activity_id: str) -> Claim | None:

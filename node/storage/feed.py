@@ -45,8 +45,11 @@ _REMOTE_LIVE = (
 def _where(query: FeedFilter, params: dict[str, object]) -> list[str]:
     where = [_ENDS]
     params["now"] = query.now
-    for column, values in (("purpose", query.purposes), ("category", query.categories),
-                           ("urgency", query.urgencies)):  # fmt: skip
+    for column, values in (
+        ("purpose", query.purposes),
+        ("category", query.categories),
+        ("urgency", query.urgencies),
+    ):
         if values:
             marks = []
             for index, value in enumerate(values):

@@ -52,8 +52,16 @@ class InboxRepository:
         marks = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?)" for _ in activities)
         params: list[str] = []
         for activity, now in activities:
-            params += [activity.inbox, activity.activity_id, activity.actor_id, activity.type,
-                       activity.body, activity.key_id, now, now]  # fmt: skip
+            params += [
+                activity.inbox,
+                activity.activity_id,
+                activity.actor_id,
+                activity.type,
+                activity.body,
+                activity.key_id,
+                now,
+                now,
+            ]
         rows = await fetch_all(
             self._conn,
             "INSERT INTO inbox_activities (inbox, activity_id, actor_id, type, body, key_id,"  # noqa: S608

@@ -23,12 +23,38 @@ from schemas.vocab import (
 )
 
 _COLUMNS = (
-    "id", "purpose", "title", "description", "language", "translations", "category",
-    "item_spec", "action", "unit", "quantity", "available_quantity", "minimum_quantity",
-    "unit_based", "urgency", "location_precision", "latitude", "longitude", "radius_km",
-    "area_name", "begins_at", "ends_at", "recurring", "visibility", "status", "close_reason",
-    "closed_at", "created_at", "updated_at", "version", "referred_from",
-)  # fmt: skip
+    "id",
+    "purpose",
+    "title",
+    "description",
+    "language",
+    "translations",
+    "category",
+    "item_spec",
+    "action",
+    "unit",
+    "quantity",
+    "available_quantity",
+    "minimum_quantity",
+    "unit_based",
+    "urgency",
+    "location_precision",
+    "latitude",
+    "longitude",
+    "radius_km",
+    "area_name",
+    "begins_at",
+    "ends_at",
+    "recurring",
+    "visibility",
+    "status",
+    "close_reason",
+    "closed_at",
+    "created_at",
+    "updated_at",
+    "version",
+    "referred_from",
+)
 _LIVE = (Status.OPEN.value, Status.PARTLY_COMMITTED.value)
 KM_PER_DEGREE = 111.32
 

@@ -77,8 +77,9 @@ class NoticeSourceRepository:
         return [Claim(**dict(row)) for row in rows]
 
     async def claims_received_since(self, since: str) -> list[Claim]:
-        return await self._claims("direction = 'incoming' AND created_at >= :since",
-                                  {"since": since})  # fmt: skip
+        return await self._claims(
+            "direction = 'incoming' AND created_at >= :since", {"since": since}
+        )
 
     async def claims_answered_since(self, since: str) -> list[Claim]:
         """Our claims on peers' items that were accepted, held or rejected lately."""
@@ -182,5 +183,4 @@ class NoticeSourceRepository:
             " GROUP BY d.host HAVING MIN(d.created_at) <= ? ORDER BY d.host",
             (failing_before,),
         )
-        return [FailingHost(**{**dict(row), "last_error": row["last_error"] or ""})
-                for row in rows]  # fmt: skip
+        return [FailingHost(**{**dict(row), "last_error": row["last_error"] or ""}) for row in rows]

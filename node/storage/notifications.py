@@ -95,15 +95,21 @@ _DELIVERIES = [f.name for f in fields(DeliveryRow)]
 
 def _prefs(row: Row) -> PreferencesRow:
     values = dict(row)
-    values.update(events=json.loads(values["events"]), channels=json.loads(values["channels"]),
-                  digest=bool(values["digest"]))  # fmt: skip
+    values.update(
+        events=json.loads(values["events"]),
+        channels=json.loads(values["channels"]),
+        digest=bool(values["digest"]),
+    )
     return PreferencesRow(**values)
 
 
 def _endpoint(row: Row) -> EndpointRow:
     values = dict(row)
-    values.update(events=json.loads(values["events"]), enabled=bool(values["enabled"]),
-                  include_contact=bool(values["include_contact"]))  # fmt: skip
+    values.update(
+        events=json.loads(values["events"]),
+        enabled=bool(values["enabled"]),
+        include_contact=bool(values["include_contact"]),
+    )
     return EndpointRow(**values)
 
 
@@ -150,8 +156,11 @@ class NotificationRepository:
 
     async def save_preferences(self, prefs: PreferencesRow) -> None:
         values: dict[str, Any] = {name: getattr(prefs, name) for name in _PREFS}
-        values.update(events=json.dumps(prefs.events), channels=json.dumps(prefs.channels),
-                      digest=int(prefs.digest))  # fmt: skip
+        values.update(
+            events=json.dumps(prefs.events),
+            channels=json.dumps(prefs.channels),
+            digest=int(prefs.digest),
+        )
         sets = ", ".join(f"{name} = excluded.{name}" for name in _PREFS if name != "account_id")
         await self._conn.execute(
             f"INSERT INTO notification_preferences ({', '.join(_PREFS)})"  # noqa: S608
@@ -181,9 +190,8 @@ class NotificationRepository:
             f"SELECT {', '.join(_NOTES)} FROM notifications WHERE account_id = :account"  # noqa: S608
             " AND (:unread = 0 OR read_at IS NULL) AND (:before IS NULL OR id < :before)"
             " ORDER BY id DESC LIMIT :limit",
-            {"account": account_id, "unread": int(unread_only), "before": before,
-             "limit": limit},
-        )  # fmt: skip
+            {"account": account_id, "unread": int(unread_only), "before": before, "limit": limit},
+        )
         return [NotificationRow(**{**dict(r), "data": json.loads(r["data"])}) for r in rows]
 
     async def unread_count(self, account_id: int) -> int:
@@ -212,17 +220,37 @@ class NotificationRepository:
     # -- outbound deliveries -------------------------------------------------
 
     async def add_delivery(
-        self, *, message_id: str, channel: str, target: str, account_id: int | None,
-        endpoint_id: int | None, event_key: str, kind: str, data: dict[str, Any], now: str,
-    ) -> bool:  # fmt: skip
+        self,
+        *,
+        message_id: str,
+        channel: str,
+        target: str,
+        account_id: int | None,
+        endpoint_id: int | None,
+        event_key: str,
+        kind: str,
+        data: dict[str, Any],
+        now: str,
+    ) -> bool:
         cursor = await self._conn.execute(
             "INSERT INTO notice_deliveries (message_id, channel, target, account_id,"
             " endpoint_id, event_key, kind, data, next_attempt_at, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (channel, target, event_key) DO NOTHING",
-            (message_id, channel, target, account_id, endpoint_id, event_key, kind,
-             json.dumps(data, sort_keys=True), now, now, now),
-        )  # fmt: skip
+            (
+                message_id,
+                channel,
+                target,
+                account_id,
+                endpoint_id,
+                event_key,
+                kind,
+                json.dumps(data, sort_keys=True),
+                now,
+                now,
+                now,
+            ),
+        )
         return cursor.rowcount == 1
 
     async def claim_due(self, now: str, limit: int, lock_until: str) -> list[DeliveryRow]:
@@ -238,18 +266,36 @@ class NotificationRepository:
         return sorted((_delivery(row) for row in rows), key=lambda d: d.id)
 
     async def settle(
-        self, delivery_id: int, *, state: str, attempts: int, next_attempt_at: str | None,
-        status: int | None, error: str, now: str, data: dict[str, Any] | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        delivery_id: int,
+        *,
+        state: str,
+        attempts: int,
+        next_attempt_at: str | None,
+        status: int | None,
+        error: str,
+        now: str,
+        data: dict[str, Any] | None = None,
+    ) -> None:
         await self._conn.execute(
             "UPDATE notice_deliveries SET state = ?, attempts = ?,"
             " next_attempt_at = COALESCE(?, next_attempt_at), locked_until = NULL,"
             " last_status = ?, last_error = ?, updated_at = ?,"
             " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
             " data = COALESCE(?, data) WHERE id = ?",
-            (state, attempts, next_attempt_at, status, error, now, state, now,
-             json.dumps(data, sort_keys=True) if data is not None else None, delivery_id),
-        )  # fmt: skip
+            (
+                state,
+                attempts,
+                next_attempt_at,
+                status,
+                error,
+                now,
+                state,
+                now,
+                json.dumps(data, sort_keys=True) if data is not None else None,
+                delivery_id,
+            ),
+        )
 
     async def postpone(self, delivery_id: int, when: str, reason: str, now: str) -> None:
         await self._conn.execute(
@@ -268,9 +314,13 @@ class NotificationRepository:
         )
 
     async def deliveries(
-        self, *, channel: str | None = None, state: str | None = None,
-        endpoint_id: int | None = None, limit: int = 100,
-    ) -> list[DeliveryRow]:  # fmt: skip
+        self,
+        *,
+        channel: str | None = None,
+        state: str | None = None,
+        endpoint_id: int | None = None,
+        limit: int = 100,
+    ) -> list[DeliveryRow]:
         rows = await fetch_all(
             self._conn,
             f"SELECT {', '.join(_DELIVERIES)} FROM notice_deliveries"  # noqa: S608
@@ -299,15 +349,29 @@ class NotificationRepository:
     # -- webhook endpoints ---------------------------------------------------
 
     async def add_endpoint(
-        self, url: str, secret: str, events: list[str], include_contact: bool, enabled: bool,
-        description: str, now: str,
-    ) -> int:  # fmt: skip
+        self,
+        url: str,
+        secret: str,
+        events: list[str],
+        include_contact: bool,
+        enabled: bool,
+        description: str,
+        now: str,
+    ) -> int:
         cursor = await self._conn.execute(
             "INSERT INTO webhook_endpoints (url, secret, events, include_contact, enabled,"
             " description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (url, secret, json.dumps(events), int(include_contact), int(enabled), description,
-             now, now),
-        )  # fmt: skip
+            (
+                url,
+                secret,
+                json.dumps(events),
+                int(include_contact),
+                int(enabled),
+                description,
+                now,
+                now,
+            ),
+        )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
@@ -330,9 +394,16 @@ class NotificationRepository:
         await self._conn.execute(
             "UPDATE webhook_endpoints SET url = ?, events = ?, include_contact = ?, enabled = ?,"
             " description = ?, updated_at = ? WHERE id = ?",
-            (endpoint.url, json.dumps(endpoint.events), int(endpoint.include_contact),
-             int(endpoint.enabled), endpoint.description, endpoint.updated_at, endpoint.id),
-        )  # fmt: skip
+            (
+                endpoint.url,
+                json.dumps(endpoint.events),
+                int(endpoint.include_contact),
+                int(endpoint.enabled),
+                endpoint.description,
+                endpoint.updated_at,
+                endpoint.id,
+            ),
+        )
 
     async def delete_endpoint(self, endpoint_id: int) -> bool:
         cursor = await self._conn.execute(

@@ -36,9 +36,14 @@ class OutboxRepository:
         self._conn = conn
 
     async def add_activity(
-        self, activity_id: str, type_: str, object_id: str | None, public: bool, body: str,
+        self,
+        activity_id: str,
+        type_: str,
+        object_id: str | None,
+        public: bool,
+        body: str,
         now: str,
-    ) -> int:  # fmt: skip
+    ) -> int:
         cursor = await self._conn.execute(
             "INSERT INTO outbox_activities (id, type, object_id, public, body, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -87,9 +92,10 @@ class OutboxRepository:
         jobs = []
         for row in rows:
             activity = await fetch_one(
-                self._conn, "SELECT id, body FROM outbox_activities WHERE seq = ?",
+                self._conn,
+                "SELECT id, body FROM outbox_activities WHERE seq = ?",
                 (row["activity_seq"],),
-            )  # fmt: skip
+            )
             assert activity is not None
             jobs.append(
                 DeliveryJob(
@@ -105,9 +111,16 @@ class OutboxRepository:
         return sorted(jobs, key=lambda job: job.id)
 
     async def settle(
-        self, job_id: int, *, state: str, attempts: int, next_attempt_at: str | None,
-        status: int | None, error: str, now: str,
-    ) -> None:  # fmt: skip
+        self,
+        job_id: int,
+        *,
+        state: str,
+        attempts: int,
+        next_attempt_at: str | None,
+        status: int | None,
+        error: str,
+        now: str,
+    ) -> None:
         await self._conn.execute(
             "UPDATE deliveries SET state = ?, attempts = ?,"
             " next_attempt_at = COALESCE(?, next_attempt_at), locked_until = NULL,"

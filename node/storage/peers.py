@@ -56,15 +56,21 @@ class PeerRepository:
         if row is None:
             return None
         return RemoteActor(
-            id=row["id"], host=row["host"], inbox=row["inbox"], shared_inbox=row["shared_inbox"],
-            handle=row["handle"], name=row["name"], document=json.loads(row["document"]),
-        )  # fmt: skip
+            id=row["id"],
+            host=row["host"],
+            inbox=row["inbox"],
+            shared_inbox=row["shared_inbox"],
+            handle=row["handle"],
+            name=row["name"],
+            document=json.loads(row["document"]),
+        )
 
     async def key(self, key_id: str) -> StoredKey | None:
         row = await fetch_one(
-            self._conn, "SELECT key_id, owner, public_pem FROM remote_keys WHERE key_id = ?",
+            self._conn,
+            "SELECT key_id, owner, public_pem FROM remote_keys WHERE key_id = ?",
             (key_id,),
-        )  # fmt: skip
+        )
         return StoredKey(row["key_id"], row["owner"], row["public_pem"]) if row else None
 
     async def save_key(self, key: StoredKey, fetched_at: str) -> None:

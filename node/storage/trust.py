@@ -109,8 +109,9 @@ class TrustRepository:
         policy: dict[str, str] = {}
         for start in range(0, max(len(hosts), 1), _CHUNK):
             chunk = hosts[start : start + _CHUNK]
-            _sort_standing(await fetch_all(self._conn, _standing_sql(len(chunk)), chunk),
-                           levels, policy)  # fmt: skip
+            _sort_standing(
+                await fetch_all(self._conn, _standing_sql(len(chunk)), chunk), levels, policy
+            )
         return levels, policy
 
     async def all_peers(self) -> list[PeerRow]:
@@ -188,9 +189,14 @@ class TrustRepository:
         return [AuditEntry(**{**dict(row), "detail": json.loads(row["detail"])}) for row in rows]
 
     async def add_report(
-        self, direction: str, activity_id: str, reporter: str, objects: list[str], content: str,
+        self,
+        direction: str,
+        activity_id: str,
+        reporter: str,
+        objects: list[str],
+        content: str,
         now: str,
-    ) -> bool:  # fmt: skip
+    ) -> bool:
         cursor = await self._conn.execute(
             "INSERT INTO reports (direction, activity_id, reporter, objects, content, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (activity_id) DO NOTHING",

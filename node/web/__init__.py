@@ -36,8 +36,11 @@ async def serve_static(request: web.Request) -> web.Response:
     if name not in STATIC:
         raise web.HTTPNotFound()
     body, etag = STATIC[name]
-    headers = {"ETag": f'"{etag}"', "Cache-Control": "public, max-age=86400",
-               "X-Content-Type-Options": "nosniff"}  # fmt: skip
+    headers = {
+        "ETag": f'"{etag}"',
+        "Cache-Control": "public, max-age=86400",
+        "X-Content-Type-Options": "nosniff",
+    }
     if request.headers.get("If-None-Match") == f'"{etag}"':
         return web.Response(status=304, headers=headers)
     return web.Response(body=body, content_type=STATIC_TYPES[name], headers=headers)
@@ -58,8 +61,9 @@ def setup_web(app: web.Application) -> None:
     router.add_get("/items/{kind:offers|requests}/{id}", items.show_item)
     router.add_get("/items/{kind:offers|requests}/{id}/edit", items.edit_item_form)
     router.add_post("/items/{kind:offers|requests}/{id}/edit", items.edit_item)
-    router.add_post("/items/{kind:offers|requests}/{id}/{action:publish|close|renew|refer}",
-                    items.item_action)  # fmt: skip
+    router.add_post(
+        "/items/{kind:offers|requests}/{id}/{action:publish|close|renew|refer}", items.item_action
+    )
     router.add_post("/matches/notify", matches.tell_them)
     router.add_get("/notifications", notifications.notifications)
     router.add_post("/notifications/read", notifications.mark_all_read)

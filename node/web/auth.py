@@ -34,8 +34,13 @@ async def sign_in(page: Page) -> web.StreamResponse:
         )
     except NodeError as error:
         status = 429 if wait is not None else 401
-        response = page.render("sign_in.html", status=status, username=username, next=target,
-                               error=error_message(page.gettext, error))  # fmt: skip
+        response = page.render(
+            "sign_in.html",
+            status=status,
+            username=username,
+            next=target,
+            error=error_message(page.gettext, error),
+        )
         if wait is not None:
             response.headers["Retry-After"] = str(wait)
         return response

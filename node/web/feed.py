@@ -42,18 +42,26 @@ def _query(model: FeedQueryIn) -> FeedQuery:
     return FeedQuery(
         purposes=tuple(p.value for p in model.purpose),
         categories=tuple(c.value for c in model.category),
-        urgencies=tuple(u.value for u in model.urgency), text=model.text, near=near,
+        urgencies=tuple(u.value for u in model.urgency),
+        text=model.text,
+        near=near,
         radius_km=model.radius_km if near else None,
-        expiring_within_hours=model.expiring_within_hours, sort=model.sort, limit=model.limit,
-    )  # fmt: skip
+        expiring_within_hours=model.expiring_within_hours,
+        sort=model.sort,
+        limit=model.limit,
+    )
 
 
 @page_handler()
 async def feed(page: Page) -> web.StreamResponse:
     model, invalid = _filters(page)
     entries = await page.services.feed.feed(_query(model))
-    return page.render("feed.html", entries=entries, filters=model,
-                       error=page.gettext(FILTER_ERROR) if invalid else None)  # fmt: skip
+    return page.render(
+        "feed.html",
+        entries=entries,
+        filters=model,
+        error=page.gettext(FILTER_ERROR) if invalid else None,
+    )
 
 
 @page_handler()
@@ -73,15 +81,15 @@ async def create_claim(page: Page) -> web.StreamResponse:
         quantity = float(page.field("quantity").replace(",", "."))
         if not 0 < quantity <= 1_000_000_000:
             raise ValueError(quantity)
-        await _claims(page).claim(item_id, quantity, note=page.field("note")[:1000],
-                                  who=page.who)  # fmt: skip
+        await _claims(page).claim(item_id, quantity, note=page.field("note")[:1000], who=page.who)
     except (ValueError, Unprocessable) as error:
         found = await queries.peer_item(page.services, item_id)
         message = page.gettext(N_("Enter a quantity greater than 0."))
         if isinstance(error, NodeError):
             message = error.detail
-        return page.render("peer_item.html", status=422, found=found, item=found.item,
-                           form_error=message)  # fmt: skip
+        return page.render(
+            "peer_item.html", status=422, found=found, item=found.item, form_error=message
+        )
     return page.redirect(f"/feed/item?id={quote(item_id, safe='')}", "claimed")
 
 
@@ -97,8 +105,13 @@ async def claim_action(page: Page) -> web.StreamResponse:
     else:
         answer = {"accept": "accept", "hold": "tentative", "reject": "reject"}[action]
         hours = _hours(page.field("hold_hours"))
-        await claims.answer(claim_id, answer, who=page.who, reason=page.field("reason")[:500],
-                            hold=timedelta(hours=hours))  # fmt: skip
+        await claims.answer(
+            claim_id,
+            answer,
+            who=page.who,
+            reason=page.field("reason")[:500],
+            hold=timedelta(hours=hours),
+        )
     done = {"withdraw": "withdrawn", "confirm": "confirmed"}.get(action, "answered")
     return page.redirect(local_path(page.field("next")), done)
 

@@ -22,10 +22,26 @@ from schemas.api import ItemCreate, ItemUpdate
 M = TypeVar("M", bound=BaseModel)
 
 FIELDS = (
-    "title", "description", "category", "action", "amount", "unit", "minimum", "unit_based",
-    "urgency", "begins_on", "ends_on", "visibility", "location_mode", "area", "latitude",
-    "longitude", "contact", "notes", "draft",
-)  # fmt: skip
+    "title",
+    "description",
+    "category",
+    "action",
+    "amount",
+    "unit",
+    "minimum",
+    "unit_based",
+    "urgency",
+    "begins_on",
+    "ends_on",
+    "visibility",
+    "location_mode",
+    "area",
+    "latitude",
+    "longitude",
+    "contact",
+    "notes",
+    "draft",
+)
 
 MESSAGES = {
     "title": N_("Give a title of 1 to 200 characters."),
@@ -48,10 +64,15 @@ MESSAGES = {
 
 # Where an API field's error is shown on the form.
 _FIELD_OF = {
-    "quantity.amount": "amount", "quantity.minimum": "minimum", "quantity": "minimum",
-    "quantity.unit": "unit", "begins_at": "begins_on", "ends_at": "ends_on",
-    "private.contact": "contact", "private.notes": "notes",
-}  # fmt: skip
+    "quantity.amount": "amount",
+    "quantity.minimum": "minimum",
+    "quantity": "minimum",
+    "quantity.unit": "unit",
+    "begins_at": "begins_on",
+    "ends_at": "ends_on",
+    "private.contact": "contact",
+    "private.notes": "notes",
+}
 
 
 @dataclass
@@ -125,16 +146,21 @@ def _location(item: ItemForm) -> dict[str, Any] | None:
 def _body(item: ItemForm) -> dict[str, Any]:
     values = item.values
     body: dict[str, Any] = {
-        "title": values["title"], "description": values["description"],
-        "category": values["category"], "action": values["action"] or "transfer",
+        "title": values["title"],
+        "description": values["description"],
+        "category": values["category"],
+        "action": values["action"] or "transfer",
         "urgency": values["urgency"] or "anytime",
         "visibility": values["visibility"] or "public",
         "unit_based": values["unit_based"] == "on",
-        "quantity": {"amount": _number(item, "amount"), "unit": values["unit"] or "one",
-                     "minimum": _number(item, "minimum", optional=True)},
+        "quantity": {
+            "amount": _number(item, "amount"),
+            "unit": values["unit"] or "one",
+            "minimum": _number(item, "minimum", optional=True),
+        },
         "location": _location(item),
         "private": {"contact": values["contact"], "notes": values["notes"]},
-    }  # fmt: skip
+    }
     begins = _day(item, "begins_on", time(0, 0))
     ends = _day(item, "ends_on", time(23, 59))
     if begins is not None:
@@ -174,24 +200,37 @@ def from_item(item: Item, details: PrivateDetails | None) -> ItemForm:
     place = item.place
     mode = "area" if place and place.area else ("point" if place else "none")
     values = {
-        "title": item.title, "description": item.description, "category": item.category.value,
-        "action": item.action.value, "amount": f"{item.quantity:g}", "unit": item.unit.value,
+        "title": item.title,
+        "description": item.description,
+        "category": item.category.value,
+        "action": item.action.value,
+        "amount": f"{item.quantity:g}",
+        "unit": item.unit.value,
         "minimum": f"{item.minimum_quantity:g}" if item.minimum_quantity else "",
-        "unit_based": "on" if item.unit_based else "", "urgency": item.urgency.value,
+        "unit_based": "on" if item.unit_based else "",
+        "urgency": item.urgency.value,
         "begins_on": item.begins_at.date().isoformat(),
         "ends_on": item.ends_at.date().isoformat() if item.ends_at else "",
-        "visibility": item.visibility.value, "location_mode": mode,
+        "visibility": item.visibility.value,
+        "location_mode": mode,
         "area": place.area or "" if place else "",
         "latitude": f"{place.latitude}" if place and not place.area else "",
         "longitude": f"{place.longitude}" if place and not place.area else "",
-        "contact": details.contact if details else "", "notes": details.notes if details else "",
+        "contact": details.contact if details else "",
+        "notes": details.notes if details else "",
         "draft": "",
-    }  # fmt: skip
+    }
     return ItemForm(values)
 
 
 def blank(purpose: str) -> ItemForm:
     values = dict.fromkeys(FIELDS, "")
-    values.update(amount="1", unit="one", urgency="anytime", visibility="public",
-                  action="transfer", location_mode="none")  # fmt: skip
+    values.update(
+        amount="1",
+        unit="one",
+        urgency="anytime",
+        visibility="public",
+        action="transfer",
+        location_mode="none",
+    )
     return ItemForm(values)

@@ -28,11 +28,23 @@ async def dashboard(page: Page) -> web.StreamResponse:
     return page.render("dashboard.html", **await matches.dashboard_context(page))
 
 
-def _form_page(page: Page, purpose: Purpose, form: forms.ItemForm, *, item_id: str | None = None,
-               status: int = 200) -> web.Response:  # fmt: skip
-    return page.render("item_form.html", status=status, purpose=purpose.value, form=form,
-                       item_id=item_id, areas=page.services.settings.areas,
-                       precision=page.services.settings.location_precision.value)  # fmt: skip
+def _form_page(
+    page: Page,
+    purpose: Purpose,
+    form: forms.ItemForm,
+    *,
+    item_id: str | None = None,
+    status: int = 200,
+) -> web.Response:
+    return page.render(
+        "item_form.html",
+        status=status,
+        purpose=purpose.value,
+        form=form,
+        item_id=item_id,
+        areas=page.services.settings.areas,
+        precision=page.services.settings.location_precision.value,
+    )
 
 
 @page_handler()

@@ -98,7 +98,15 @@ SORTS = {
 }
 
 ALL = {
-    "purposes": PURPOSES, "categories": CATEGORIES, "units": UNITS, "urgencies": URGENCIES,
-    "visibilities": VISIBILITIES, "statuses": STATUSES, "close_reasons": CLOSE_REASONS,
-    "actions": ACTIONS, "claim_states": CLAIM_STATES, "levels": LEVELS, "sorts": SORTS,
-}  # fmt: skip
+    "purposes": PURPOSES,
+    "categories": CATEGORIES,
+    "units": UNITS,
+    "urgencies": URGENCIES,
+    "visibilities": VISIBILITIES,
+    "statuses": STATUSES,
+    "close_reasons": CLOSE_REASONS,
+    "actions": ACTIONS,
+    "claim_states": CLAIM_STATES,
+    "levels": LEVELS,
+    "sorts": SORTS,
+}

@@ -64,12 +64,14 @@ async def tell_them(page: Page) -> web.StreamResponse:
     """Send the other group a claim for as much as the match covers, then back home."""
     claims = page.request.config_dict[FEDERATION].claims
     try:
-        claim = await notify_match(page.services, claims, page.field("ours"),
-                                   page.field("theirs"), who=page.who)  # fmt: skip
+        claim = await notify_match(
+            page.services, claims, page.field("ours"), page.field("theirs"), who=page.who
+        )
     except NodeError as error:
         known = ERRORS.get(error.reason)
         message = page.gettext(known) if known else error_message(page.gettext, error)
         context = await dashboard_context(page)
-        return page.render("dashboard.html", status=error.status, error=message, path="/",
-                           **context)  # fmt: skip
+        return page.render(
+            "dashboard.html", status=error.status, error=message, path="/", **context
+        )
     return page.redirect(f"/?claim={claim.id}", TOLD)

@@ -66,8 +66,10 @@ NOTICES = {
 def _account(page: Page) -> int:
     assert page.principal is not None
     if page.principal.account_id is None:
-        raise Forbidden("Notifications belong to an account: sign in with a username.",
-                        reason="account-required")  # fmt: skip
+        raise Forbidden(
+            "Notifications belong to an account: sign in with a username.",
+            reason="account-required",
+        )
     return page.principal.account_id
 
 
@@ -103,8 +105,14 @@ def _local_link(link: str, public_url: str) -> str | None:
 def shown(row: NotificationRow, prefs: Preferences, lang: str, public_url: str) -> Shown:
     words = render(row.kind, row.data, lang, prefs.timezone)
     at = from_text(row.created_at).astimezone(ZoneInfo(prefs.timezone))
-    return Shown(row.id, words.subject, words.lines, _local_link(words.link, public_url), at,
-                 row.read_at is not None)  # fmt: skip
+    return Shown(
+        row.id,
+        words.subject,
+        words.lines,
+        _local_link(words.link, public_url),
+        at,
+        row.read_at is not None,
+    )
 
 
 def _before(text: str) -> int | None:
@@ -120,9 +128,10 @@ async def notifications(page: Page) -> web.StreamResponse:
     public_url = page.services.settings.public_url
     context: dict[str, Any] = {
         "notes": [shown(row, prefs, page.lang, public_url) for row in rows],
-        "unread": unread, "older": rows[-1].id if len(rows) == PAGE_SIZE else None,
+        "unread": unread,
+        "older": rows[-1].id if len(rows) == PAGE_SIZE else None,
         "paged": before is not None,
-    }  # fmt: skip
+    }
     _notice(page, context)
     return page.render("notifications.html", **context)
 
@@ -152,9 +161,13 @@ class PreferencesForm:
 
     @property
     def values(self) -> dict[str, str]:
-        return {"email": self.email, "quiet_start": self.quiet_start,
-                "quiet_end": self.quiet_end, "timezone": self.timezone,
-                "language": self.language}  # fmt: skip
+        return {
+            "email": self.email,
+            "quiet_start": self.quiet_start,
+            "quiet_end": self.quiet_end,
+            "timezone": self.timezone,
+            "language": self.language,
+        }
 
     def fail(self, name: str) -> None:
         self.errors.setdefault(name, MESSAGES[name])
@@ -170,10 +183,15 @@ class PreferencesForm:
 
 def from_preferences(prefs: Preferences) -> PreferencesForm:
     return PreferencesForm(
-        events=[k.value for k in prefs.events], channels=list(prefs.channels), email=prefs.email,
-        digest=prefs.digest, quiet_start=prefs.quiet_start or "",
-        quiet_end=prefs.quiet_end or "", timezone=prefs.timezone, language=prefs.language,
-    )  # fmt: skip
+        events=[k.value for k in prefs.events],
+        channels=list(prefs.channels),
+        email=prefs.email,
+        digest=prefs.digest,
+        quiet_start=prefs.quiet_start or "",
+        quiet_end=prefs.quiet_end or "",
+        timezone=prefs.timezone,
+        language=prefs.language,
+    )
 
 
 def _clock(text: str) -> str | None:
@@ -195,12 +213,15 @@ def _known_zone(name: str) -> bool:
 def parse(posted: MultiMapping[str], prefs: Preferences) -> PreferencesForm:
     """Check the whole form against what this account may choose."""
     form = PreferencesForm(
-        events=list(posted.getall("events", [])), channels=list(posted.getall("channels", [])),
-        email=posted.get("email", "").strip(), digest=posted.get("digest") == "on",
+        events=list(posted.getall("events", [])),
+        channels=list(posted.getall("channels", [])),
+        email=posted.get("email", "").strip(),
+        digest=posted.get("digest") == "on",
         quiet_start=posted.get("quiet_start", "").strip(),
         quiet_end=posted.get("quiet_end", "").strip(),
-        timezone=posted.get("timezone", "").strip(), language=posted.get("language", ""),
-    )  # fmt: skip
+        timezone=posted.get("timezone", "").strip(),
+        language=posted.get("language", ""),
+    )
     if not set(form.events) <= {k.value for k in allowed_kinds(prefs.role)}:
         form.fail("events")
     if not set(form.channels) <= set(CHANNELS):
@@ -220,14 +241,17 @@ def parse(posted: MultiMapping[str], prefs: Preferences) -> PreferencesForm:
     return form
 
 
-def _preferences_page(page: Page, form: PreferencesForm, prefs: Preferences, *,
-                      status: int = 200) -> web.Response:  # fmt: skip
+def _preferences_page(
+    page: Page, form: PreferencesForm, prefs: Preferences, *, status: int = 200
+) -> web.Response:
     kinds = [(k.value, KINDS[k.value]) for k in Kind if k in allowed_kinds(prefs.role)]
     context: dict[str, Any] = {
-        "form": form, "kinds": kinds, "channels": CHANNEL_NAMES,
+        "form": form,
+        "kinds": kinds,
+        "channels": CHANNEL_NAMES,
         "language_names": {code: LANGUAGE_NAMES[code] for code in LANGUAGES},
         "path": PREFERENCES,  # an answer to a POST: the language picker comes back here
-    }  # fmt: skip
+    }
     _notice(page, context)
     return page.render("notification_preferences.html", status=status, **context)
 
@@ -247,10 +271,15 @@ async def save_preferences(page: Page) -> web.StreamResponse:
     if not form.errors:
         try:
             await service.set_preferences(
-                account, events=form.events, channels=form.channels, email=form.email,
-                digest=form.digest, quiet_hours=form.quiet_hours, timezone=form.timezone,
+                account,
+                events=form.events,
+                channels=form.channels,
+                email=form.email,
+                digest=form.digest,
+                quiet_hours=form.quiet_hours,
+                timezone=form.timezone,
                 language=form.language,
-            )  # fmt: skip
+            )
         except Unprocessable as error:
             for problem in error.errors:
                 name = problem.field.split(".", 1)[0]

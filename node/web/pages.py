@@ -76,11 +76,17 @@ class Page:
         renderer = self.request.config_dict[RENDERER]
         notice = notice_message(self.request.query.get("done", ""))
         base = {
-            "page": self, "csrf": self.csrf, "node_name": self.services.settings.name,
-            "signed_in": self.principal is not None, "is_admin": self.is_admin,
-            "languages": LANGUAGES, "path": self.request.path_qs,
-            "notice": notice, "error": None, "unread": self.unread,
-        }  # fmt: skip
+            "page": self,
+            "csrf": self.csrf,
+            "node_name": self.services.settings.name,
+            "signed_in": self.principal is not None,
+            "is_admin": self.is_admin,
+            "languages": LANGUAGES,
+            "path": self.request.path_qs,
+            "notice": notice,
+            "error": None,
+            "unread": self.unread,
+        }
         text = renderer.render(template, self.lang, {**base, **context})
         return web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
 
@@ -135,8 +141,7 @@ async def open_page(request: web.Request) -> Page:
     unread = 0
     if principal is not None and principal.account_id is not None:
         unread = await services.notifications.unread_count(principal.account_id)
-    return Page(request, services, principal, lang, binding, cookies_to_set=cookies,
-                unread=unread)  # fmt: skip
+    return Page(request, services, principal, lang, binding, cookies_to_set=cookies, unread=unread)
 
 
 def finish(page: Page, response: web.StreamResponse) -> web.StreamResponse:
@@ -145,8 +150,13 @@ def finish(page: Page, response: web.StreamResponse) -> web.StreamResponse:
     for base, value in page.cookies_to_set.items():
         name = base if base == LANG_COOKIE else node_cookie(base, url)
         if value:
-            set_cookie(response, name, value, secure=secure,
-                       max_age=365 * 86400 if base == LANG_COOKIE else None)  # fmt: skip
+            set_cookie(
+                response,
+                name,
+                value,
+                secure=secure,
+                max_age=365 * 86400 if base == LANG_COOKIE else None,
+            )
         else:
             clear_cookie(response, name)
     for name, value in SECURITY_HEADERS.items():

@@ -61,10 +61,13 @@ async def dashboard(services: Services) -> Dashboard:
     requests = await _ours(services, Purpose.REQUEST)
     soon = services.clock.now() + EXPIRING_WITHIN
     expiring = sorted(
-        (i for i in offers + requests if i.status is not Status.DRAFT and i.ends_at
-         and i.ends_at <= soon),
+        (
+            i
+            for i in offers + requests
+            if i.status is not Status.DRAFT and i.ends_at and i.ends_at <= soon
+        ),
         key=lambda i: i.ends_at or soon,
-    )  # fmt: skip
+    )
     reader = services.store.reader.claims
     waiting = await reader.find("incoming", "pending") + await reader.find("incoming", "tentative")
     ours = {i.id: i for i in offers + requests}
@@ -95,11 +98,14 @@ async def peer_item(services: Services, item_id: str) -> PeerItem:
     reader = services.store.reader
     item = await reader.remote_items.get(item_id)
     if (
-        item is None or item.deleted_at is not None or item.hidden_at is not None
+        item is None
+        or item.deleted_at is not None
+        or item.hidden_at is not None
         or not await services.feed.shows(item.actor_id, item.relayed_by, item.opened_at)
-    ):  # fmt: skip
+    ):
         raise NotFound("No such item from a peer here.", reason="item-not-found")
     actor = await reader.peers.actor(item.actor_id)
     claims = [c for c in await reader.claims.find("outgoing") if c.item_id == item.id]
-    return PeerItem(item, (actor.name if actor and actor.name else actor_host(item.actor_id)),
-                    claims)  # fmt: skip
+    return PeerItem(
+        item, (actor.name if actor and actor.name else actor_host(item.actor_id)), claims
+    )

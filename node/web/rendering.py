@@ -33,9 +33,12 @@ def peer_text(value: str | None) -> Markup:
 def peer_html(value: str | None) -> Markup:
     """A peer's HTML content, reduced to an allowlist of tags and http(s) links."""
     cleaned = nh3.clean(
-        value or "", tags=PEER_TAGS, attributes=PEER_ATTRIBUTES,
-        url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow ugc",
-    )  # fmt: skip
+        value or "",
+        tags=PEER_TAGS,
+        attributes=PEER_ATTRIBUTES,
+        url_schemes={"http", "https"},
+        link_rel="noopener noreferrer nofollow ugc",
+    )
     return Markup(cleaned)  # noqa: S704 (nh3 output is safe)
 
 
@@ -90,8 +93,9 @@ class Renderer:
         self.env.install_gettext_callables(  # type: ignore[attr-defined]
             _gettext, _ngettext, newstyle=True
         )
-        self.env.filters.update(peer_text=peer_text, peer_html=peer_html, when=_when,
-                                number=_number, host=actor_host)  # fmt: skip
+        self.env.filters.update(
+            peer_text=peer_text, peer_html=peer_html, when=_when, number=_number, host=actor_host
+        )
         self.env.globals["labels"] = ALL
 
     def render(self, template: str, lang: str, context: dict[str, Any]) -> str:

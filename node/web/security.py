@@ -64,9 +64,13 @@ def node_cookie(base: str, public_url: str) -> str:
 
 
 def set_cookie(
-    response: web.StreamResponse, name: str, value: str, *, secure: bool,
+    response: web.StreamResponse,
+    name: str,
+    value: str,
+    *,
+    secure: bool,
     max_age: int | None = None,
-) -> None:  # fmt: skip
+) -> None:
     response.set_cookie(
         name, value, httponly=True, samesite="Lax", secure=secure, path="/", max_age=max_age
     )

@@ -216,8 +216,15 @@ CLAIM_MODELS: tuple[type[WireModel], ...] = (Agreement, Commitment, EconomicEven
 
 
 _DOCUMENT_MODELS: tuple[type[WireModel], ...] = (
-    Proposal, Intent, Note, Tombstone, Agreement, Commitment, EconomicEvent, *ACTIVITY_MODELS
-)  # fmt: skip
+    Proposal,
+    Intent,
+    Note,
+    Tombstone,
+    Agreement,
+    Commitment,
+    EconomicEvent,
+    *ACTIVITY_MODELS,
+)
 AnyDocument: Any = Annotated[
     Union[(*(Annotated[m, Tag(m.__name__)] for m in _DOCUMENT_MODELS), Ref, Other)],
     _by_type(*(m.__name__ for m in _DOCUMENT_MODELS)),

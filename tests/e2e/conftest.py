@@ -91,8 +91,9 @@ async def make_peer(tmp_path: Path) -> AsyncIterator[PeerFactory]:
         return guarded_session(policy, base_resolver=StaticResolver(), socket_factory=sockets)
 
     async def start(data: Path, port: int) -> tuple[web.Application, TestServer, TestClient]:
-        app = build_app(load_settings(data), clock=clock, run_workers=False,
-                        session_factory=session)  # fmt: skip
+        app = build_app(
+            load_settings(data), clock=clock, run_workers=False, session_factory=session
+        )
         server = TestServer(app, host="127.0.0.1", port=port)
         client = TestClient(server)
         await client.start_server()
@@ -103,9 +104,13 @@ async def make_peer(tmp_path: Path) -> AsyncIterator[PeerFactory]:
         port = ports[len(started)]
         data = tmp_path / handle
         done = await initialise(
-            data, public_url=f"http://127.0.0.1:{port}", handle=handle,
-            name=name or handle.title(), private_address_allowlist=allowlist, **settings,
-        )  # fmt: skip
+            data,
+            public_url=f"http://127.0.0.1:{port}",
+            handle=handle,
+            name=name or handle.title(),
+            private_address_allowlist=allowlist,
+            **settings,
+        )
         app, server, client = await start(data, port)
         coordinator = await app[SERVICES].accounts.issue_token(Role.COORDINATOR)
         return Peer(client, app, clock, done.admin_token, coordinator, data, port, server)
@@ -114,8 +119,16 @@ async def make_peer(tmp_path: Path) -> AsyncIterator[PeerFactory]:
         """Stop the peer's application and start a new one on the same data dir and port."""
         await peer.client.close()
         app, server, client = await start(peer.data, peer.port)
-        return Peer(client, app, clock, peer.admin_token, peer.coordinator_token, peer.data,
-                    peer.port, server)  # fmt: skip
+        return Peer(
+            client,
+            app,
+            clock,
+            peer.admin_token,
+            peer.coordinator_token,
+            peer.data,
+            peer.port,
+            server,
+        )
 
     factory.restart = restart  # type: ignore[attr-defined]
     factory.sockets = sockets  # type: ignore[attr-defined]

@@ -40,12 +40,18 @@ class FakePeer:
     def actor(self) -> dict[str, Any]:
         return {
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-            "id": self.actor_id, "type": "Person", "preferredUsername": "alice",
-            "inbox": f"{self.actor_id}/inbox", "outbox": f"{self.actor_id}/outbox",
+            "id": self.actor_id,
+            "type": "Person",
+            "preferredUsername": "alice",
+            "inbox": f"{self.actor_id}/inbox",
+            "outbox": f"{self.actor_id}/outbox",
             "endpoints": {"sharedInbox": f"{self.url}/inbox"},
-            "publicKey": {"id": f"{self.actor_id}#main-key", "owner": self.actor_id,
-                          "publicKeyPem": self.keys.rsa_public_pem()},
-        }  # fmt: skip
+            "publicKey": {
+                "id": f"{self.actor_id}#main-key",
+                "owner": self.actor_id,
+                "publicKeyPem": self.keys.rsa_public_pem(),
+            },
+        }
 
     async def start(self) -> None:
         app = web.Application()

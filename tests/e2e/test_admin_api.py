@@ -25,32 +25,55 @@ broken.example,obliterate,false,false,,false
 async def test_blocklist_import_dry_run_apply_export(make_peer: PeerFactory) -> None:
     node = await make_peer("eastside")
     before = node.dump()
-    dry = await node.call("POST", "/api/v1/admin/blocklist/import",
-                          {"content": MASTODON_EXPORT}, role=ADMIN, expect=200)  # fmt: skip
+    dry = await node.call(
+        "POST",
+        "/api/v1/admin/blocklist/import",
+        {"content": MASTODON_EXPORT},
+        role=ADMIN,
+        expect=200,
+    )
     assert dry["applied"] is False
     assert [e["domain"] for e in dry["added"]] == ["spam.example", "rude.example", "media.example"]
     assert node.dump() == before, "a dry run changes nothing"
 
-    applied = await node.call("POST", "/api/v1/admin/blocklist/import",
-                              {"content": MASTODON_EXPORT, "dry_run": False}, role=ADMIN,
-                              expect=200)  # fmt: skip
+    applied = await node.call(
+        "POST",
+        "/api/v1/admin/blocklist/import",
+        {"content": MASTODON_EXPORT, "dry_run": False},
+        role=ADMIN,
+        expect=200,
+    )
     assert applied["applied"] is True
-    levels = {host: await node.services.trust.level(host)
-              for host in ("spam.example", "rude.example", "media.example")}  # fmt: skip
-    assert levels == {"spam.example": "blocked", "rude.example": "limited",
-                      "media.example": "unknown"}  # fmt: skip
+    levels = {
+        host: await node.services.trust.level(host)
+        for host in ("spam.example", "rude.example", "media.example")
+    }
+    assert levels == {
+        "spam.example": "blocked",
+        "rude.example": "limited",
+        "media.example": "unknown",
+    }
     exported = await node.call("GET", "/api/v1/admin/blocklist?format=csv", role=ADMIN, expect=200)
-    again = await node.call("POST", "/api/v1/admin/blocklist/import",
-                            {"content": exported["content"]}, role=ADMIN, expect=200)  # fmt: skip
+    again = await node.call(
+        "POST",
+        "/api/v1/admin/blocklist/import",
+        {"content": exported["content"]},
+        role=ADMIN,
+        expect=200,
+    )
     assert (again["added"], again["changed"], len(again["unchanged"])) == ([], [], 3)
 
 
 async def test_blocklist_with_bad_rows_imports_nothing(make_peer: PeerFactory) -> None:
     node = await make_peer("eastside")
     before = node.dump()
-    problem = await node.call("POST", "/api/v1/admin/blocklist/import",
-                              {"content": BAD_ROWS, "dry_run": False}, role=ADMIN,
-                              expect=422)  # fmt: skip
+    problem = await node.call(
+        "POST",
+        "/api/v1/admin/blocklist/import",
+        {"content": BAD_ROWS, "dry_run": False},
+        role=ADMIN,
+        expect=422,
+    )
     assert problem["reason"] == "blocklist-malformed"
     assert [e["field"] for e in problem["errors"]] == ["line 3", "line 4"]
     assert node.dump() == before
@@ -65,8 +88,13 @@ async def test_admin_endpoints_answer_as_documented(make_peer: PeerFactory) -> N
     host = peer.url.removeprefix("http://")
     await check("GET", f"{base}/peers", f"{base}/peers", role=ADMIN)
     await check("GET", f"{base}/peers", f"{base}/peers")  # 403 for a coordinator
-    await check("PUT", f"{base}/peers/{{host}}", f"{base}/peers/{host}",
-                {"level": "limited", "reason": "new"}, role=ADMIN)  # fmt: skip
+    await check(
+        "PUT",
+        f"{base}/peers/{{host}}",
+        f"{base}/peers/{host}",
+        {"level": "limited", "reason": "new"},
+        role=ADMIN,
+    )
     await check("PUT", f"{base}/peers/{{host}}", f"{base}/peers/{host}", {"level": "x"}, role=ADMIN)
     await check("GET", f"{base}/peers/{{host}}", f"{base}/peers/{host}", role=ADMIN)
     await check("GET", f"{base}/policy", f"{base}/policy", role=ADMIN)
@@ -74,8 +102,13 @@ async def test_admin_endpoints_answer_as_documented(make_peer: PeerFactory) -> N
     await peer.federation.follows.follow(f"{node.url}/actor")
     await settle(node, peer)
     await check("GET", f"{base}/follow-requests", f"{base}/follow-requests", role=ADMIN)
-    await check("POST", f"{base}/follow-requests/approve", f"{base}/follow-requests/approve",
-                {"actor": f"{peer.url}/actor"}, role=ADMIN)  # fmt: skip
+    await check(
+        "POST",
+        f"{base}/follow-requests/approve",
+        f"{base}/follow-requests/approve",
+        {"actor": f"{peer.url}/actor"},
+        role=ADMIN,
+    )
     await check(
         "POST",
         f"{base}/follow-requests/reject",
@@ -86,52 +119,100 @@ async def test_admin_endpoints_answer_as_documented(make_peer: PeerFactory) -> N
     stranger = await make_peer("stranger")
     await stranger.federation.follows.follow(f"{node.url}/actor")
     await settle(node, stranger)
-    await check("POST", f"{base}/follow-requests/reject", f"{base}/follow-requests/reject",
-                {"actor": f"{stranger.url}/actor"}, role=ADMIN)  # fmt: skip
-    await check("PUT", f"{base}/peers/{{host}}", f"{base}/peers/{host}", {"level": "trusted"},
-                role=ADMIN)  # fmt: skip
-    await check("POST", f"{base}/following", f"{base}/following", {"target": peer.handle},
-                role=ADMIN)  # fmt: skip
+    await check(
+        "POST",
+        f"{base}/follow-requests/reject",
+        f"{base}/follow-requests/reject",
+        {"actor": f"{stranger.url}/actor"},
+        role=ADMIN,
+    )
+    await check(
+        "PUT", f"{base}/peers/{{host}}", f"{base}/peers/{host}", {"level": "trusted"}, role=ADMIN
+    )
+    await check(
+        "POST", f"{base}/following", f"{base}/following", {"target": peer.handle}, role=ADMIN
+    )
     await check("GET", f"{base}/following", f"{base}/following", role=ADMIN)
     await settle(node, peer)
     offer = await peer.offer(title="Blankets")
     await settle(node, peer)
-    await check("POST", f"{base}/remote-items/hide", f"{base}/remote-items/hide",
-                {"id": offer["url"]}, role=ADMIN)  # fmt: skip
-    await check("POST", f"{base}/remote-items/open", f"{base}/remote-items/open",
-                {"id": offer["url"], "reason": "checked by phone"}, role=ADMIN)  # fmt: skip
+    await check(
+        "POST",
+        f"{base}/remote-items/hide",
+        f"{base}/remote-items/hide",
+        {"id": offer["url"]},
+        role=ADMIN,
+    )
+    await check(
+        "POST",
+        f"{base}/remote-items/open",
+        f"{base}/remote-items/open",
+        {"id": offer["url"], "reason": "checked by phone"},
+        role=ADMIN,
+    )
     opened = await node.services.store.reader.remote_items.get(offer["url"])
     assert opened is not None
     assert opened.opened_at is not None
-    await check("POST", f"{base}/remote-items/report", f"{base}/remote-items/report",
-                {"id": offer["url"], "content": "duplicate"}, role=ADMIN)  # fmt: skip
-    await check("POST", f"{base}/following/remove", f"{base}/following/remove",
-                {"actor": f"{peer.url}/actor"}, role=ADMIN)  # fmt: skip
-    await check("POST", f"{base}/blocklist/import", f"{base}/blocklist/import",
-                {"content": MASTODON_EXPORT}, role=ADMIN)  # fmt: skip
+    await check(
+        "POST",
+        f"{base}/remote-items/report",
+        f"{base}/remote-items/report",
+        {"id": offer["url"], "content": "duplicate"},
+        role=ADMIN,
+    )
+    await check(
+        "POST",
+        f"{base}/following/remove",
+        f"{base}/following/remove",
+        {"actor": f"{peer.url}/actor"},
+        role=ADMIN,
+    )
+    await check(
+        "POST",
+        f"{base}/blocklist/import",
+        f"{base}/blocklist/import",
+        {"content": MASTODON_EXPORT},
+        role=ADMIN,
+    )
     await check("GET", f"{base}/blocklist", f"{base}/blocklist?format=text", role=ADMIN)
     await check("GET", f"{base}/audit", f"{base}/audit?limit=5", role=ADMIN)
     await check("POST", f"{base}/keys/rotate", f"{base}/keys/rotate", {}, role=ADMIN)
     await settle(node, peer)
-    await peer.call("PUT", f"/api/v1/admin/peers/{node.url.removeprefix('http://')}",
-                    {"level": "trusted"}, role=ADMIN, expect=200)  # fmt: skip
-    await peer.call("POST", "/api/v1/admin/remote-items/report", {"id": f"{node.url}/actor",
-                    "content": "x"}, role=ADMIN, expect=404)  # fmt: skip
+    await peer.call(
+        "PUT",
+        f"/api/v1/admin/peers/{node.url.removeprefix('http://')}",
+        {"level": "trusted"},
+        role=ADMIN,
+        expect=200,
+    )
+    await peer.call(
+        "POST",
+        "/api/v1/admin/remote-items/report",
+        {"id": f"{node.url}/actor", "content": "x"},
+        role=ADMIN,
+        expect=404,
+    )
     reports = await check("GET", f"{base}/reports", f"{base}/reports", role=ADMIN)
     (sent,) = reports["reports"]
-    await check("POST", f"{base}/reports/{{id}}/resolve", f"{base}/reports/{sent['id']}/resolve",
-                role=ADMIN)  # fmt: skip
+    await check(
+        "POST", f"{base}/reports/{{id}}/resolve", f"{base}/reports/{sent['id']}/resolve", role=ADMIN
+    )
     await node.services.accounts.issue_token(Role.COORDINATOR, label="spare")
     tokens = await check("GET", f"{base}/tokens", f"{base}/tokens?revoked=true", role=ADMIN)
     spare_id = next(t["id"] for t in tokens["tokens"] if t["label"] == "spare")
-    await check("POST", f"{base}/tokens/{{id}}/revoke", f"{base}/tokens/{spare_id}/revoke",
-                role=ADMIN)  # fmt: skip
+    await check(
+        "POST", f"{base}/tokens/{{id}}/revoke", f"{base}/tokens/{spare_id}/revoke", role=ADMIN
+    )
     await check(
         "POST", f"{base}/tokens/{{id}}/revoke", f"{base}/tokens/{spare_id}/revoke", role=ADMIN
     )  # 404: no longer live
     # Webhooks and notification deliveries: tests/notifications/test_api_documented.py.
     theirs = (f"{base}/webhooks", f"{base}/notifications")
-    operations = {(m, p) for p, ops in doc["paths"].items() for m in ops
-                  if p.startswith(base) and not p.startswith(theirs)}  # fmt: skip
+    operations = {
+        (m, p)
+        for p, ops in doc["paths"].items()
+        for m in ops
+        if p.startswith(base) and not p.startswith(theirs)
+    }
     covered = {(m, p) for m, p, status in check.seen if status.startswith("2")}
     assert operations == covered, f"not exercised: {operations - covered}"

@@ -32,8 +32,13 @@ async def test_followers_and_coalition_items_need_the_right_peer(make_peer: Peer
     partner = await make_peer("partner")
     await follower.federation.follows.follow(f"{node.url}/actor")
     await settle(node, follower)
-    await node.call("PUT", f"/api/v1/admin/peers/{partner.url.removeprefix('http://')}",
-                    {"level": "partner"}, role=ADMIN, expect=200)  # fmt: skip
+    await node.call(
+        "PUT",
+        f"/api/v1/admin/peers/{partner.url.removeprefix('http://')}",
+        {"level": "partner"},
+        role=ADMIN,
+        expect=200,
+    )
     for_followers = await node.offer(title="For followers", visibility="followers")
     for_coalition = await node.offer(title="For the coalition", visibility="coalition")
 
@@ -56,8 +61,9 @@ async def test_secure_mode_needs_signatures_and_two_secure_nodes_still_talk(
     for node in (first, second):
         await node.call("PUT", "/api/v1/admin/policy", {"secure": True}, role=ADMIN, expect=200)
     offer = await first.offer(title="Public, but only to signed peers")
-    unsigned = await first.client.get(f"/offers/{offer['id']}",
-                                      headers={"Accept": "application/activity+json"})  # fmt: skip
+    unsigned = await first.client.get(
+        f"/offers/{offer['id']}", headers={"Accept": "application/activity+json"}
+    )
     assert unsigned.status == 401
     actor = await first.client.get("/actor", headers={"Accept": "application/activity+json"})
     assert actor.status == 200, "actor documents stay open, so keys can always be fetched"
@@ -82,8 +88,9 @@ async def test_rotation_keeps_followers_verifying(make_peer: PeerFactory) -> Non
     old_key = await follower.services.store.reader.peers.key(f"{node.url}/actor#main-key")
     assert old_key is not None
 
-    rotated = await node.call("POST", "/api/v1/admin/keys/rotate", {"grace_days": 30},
-                              role=ADMIN, expect=200)  # fmt: skip
+    rotated = await node.call(
+        "POST", "/api/v1/admin/keys/rotate", {"grace_days": 30}, role=ADMIN, expect=200
+    )
     assert rotated["ed25519_key_id"].startswith(f"{node.url}/actor#ed25519-key-")
     after = await node.offer(title="After rotation")
     await settle(node, follower)
@@ -110,21 +117,32 @@ async def test_reports_reach_the_origin_only_from_trusted_peers(
 ) -> None:
     origin = await make_peer("origin")
     reporter = await make_peer("reporter")
-    await reporter.call("POST", "/api/v1/admin/following", {"target": origin.handle},
-                        role=ADMIN, expect=201)  # fmt: skip
+    await reporter.call(
+        "POST", "/api/v1/admin/following", {"target": origin.handle}, role=ADMIN, expect=201
+    )
     await settle(origin, reporter)
     if trusted:
-        await origin.call("PUT", f"/api/v1/admin/peers/{reporter.url.removeprefix('http://')}",
-                          {"level": "trusted"}, role=ADMIN, expect=200)  # fmt: skip
+        await origin.call(
+            "PUT",
+            f"/api/v1/admin/peers/{reporter.url.removeprefix('http://')}",
+            {"level": "trusted"},
+            role=ADMIN,
+            expect=200,
+        )
     offer = await origin.offer(title="Suspicious")
     await settle(origin, reporter)
-    await reporter.call("POST", "/api/v1/admin/remote-items/hide", {"id": offer["url"]},
-                        role=ADMIN, expect=204)  # fmt: skip
+    await reporter.call(
+        "POST", "/api/v1/admin/remote-items/hide", {"id": offer["url"]}, role=ADMIN, expect=204
+    )
     hidden = await reporter.services.store.reader.remote_items.get(offer["url"])
     assert hidden is not None
-    sent = await reporter.call("POST", "/api/v1/admin/remote-items/report",
-                               {"id": offer["url"], "content": "looks like a scam"},
-                               role=ADMIN, expect=201)  # fmt: skip
+    sent = await reporter.call(
+        "POST",
+        "/api/v1/admin/remote-items/report",
+        {"id": offer["url"], "content": "looks like a scam"},
+        role=ADMIN,
+        expect=201,
+    )
     await settle(origin, reporter)
     received = await origin.call("GET", "/api/v1/admin/reports", role=ADMIN, expect=200)
     if trusted:

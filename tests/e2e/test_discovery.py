@@ -26,8 +26,11 @@ async def test_webfinger_by_handle_and_by_actor_url(make_peer: PeerFactory) -> N
     by_handle = await _json(node, f"/.well-known/webfinger?resource=acct:{node.handle}")
     assert by_handle["subject"] == f"acct:{node.handle}"
     self_link = next(link for link in by_handle["links"] if link["rel"] == "self")
-    assert self_link == {"rel": "self", "type": "application/activity+json",
-                         "href": f"{node.url}/actor"}  # fmt: skip
+    assert self_link == {
+        "rel": "self",
+        "type": "application/activity+json",
+        "href": f"{node.url}/actor",
+    }
     by_url = await _json(node, f"/.well-known/webfinger?resource={node.url}/actor")
     assert by_url["subject"] == by_handle["subject"]
     upper = await _json(
@@ -67,8 +70,9 @@ async def test_actor_document_and_content_negotiation(make_peer: PeerFactory) ->
 async def test_nodeinfo_and_host_meta(make_peer: PeerFactory) -> None:
     node = await make_peer("eastside", "Eastside Mutual Aid")
     await node.offer(title="Rice")
-    await node.call("POST", "/api/v1/requests", {"title": "Nappies", "category": "hygiene"},
-                    expect=201)  # fmt: skip
+    await node.call(
+        "POST", "/api/v1/requests", {"title": "Nappies", "category": "hygiene"}, expect=201
+    )
     links = await _json(node, "/.well-known/nodeinfo")
     hrefs = {link["rel"].rsplit("/", 1)[1]: link["href"] for link in links["links"]}
     assert hrefs == {"2.1": f"{node.url}/nodeinfo/2.1", "2.0": f"{node.url}/nodeinfo/2.0"}
@@ -77,8 +81,11 @@ async def test_nodeinfo_and_host_meta(make_peer: PeerFactory) -> None:
         assert info["version"] == version
         assert info["software"]["name"] == "solidarity-node"
         assert info["protocols"] == ["activitypub"]
-        assert info["metadata"] == {"nodeName": "Eastside Mutual Aid", "openOffers": 1,
-                                    "openRequests": 1}  # fmt: skip
+        assert info["metadata"] == {
+            "nodeName": "Eastside Mutual Aid",
+            "openOffers": 1,
+            "openRequests": 1,
+        }
         assert info["usage"]["localPosts"] == 2
     meta = await node.client.get("/.well-known/host-meta")
     assert f'template="{node.url}/.well-known/webfinger?resource={{uri}}"' in await meta.text()

@@ -21,8 +21,9 @@ async def test_follow_by_handle_then_accept(make_peer: PeerFactory) -> None:
     assert follower.state == "accepted"
     assert follower.shared_inbox == f"{coalition.url}/inbox"
 
-    followers = await food.client.get("/actor/followers?page=1",
-                                      headers={"Accept": "application/activity+json"})  # fmt: skip
+    followers = await food.client.get(
+        "/actor/followers?page=1", headers={"Accept": "application/activity+json"}
+    )
     assert (await followers.json())["orderedItems"] == [f"{coalition.url}/actor"]
 
 

@@ -40,14 +40,22 @@ async def test_duplicate_delivery_is_accepted_once(pair: tuple[Peer, Peer]) -> N
     assert target.dump() == before, "the second copy has no effect"
 
 
-def _resign_rsa(sender: Peer, headers: dict[str, str], names: str, signing_string: str,
-                algorithm: str = "rsa-sha256") -> dict[str, str]:  # fmt: skip
+def _resign_rsa(
+    sender: Peer,
+    headers: dict[str, str],
+    names: str,
+    signing_string: str,
+    algorithm: str = "rsa-sha256",
+) -> dict[str, str]:
     key = sender.services.keys.current().rsa
     raw = key.sign(signing_string.encode(), padding.PKCS1v15(), hashes.SHA256())
     signature = base64.b64encode(raw).decode()
     key_id = f"{sender.url}/actor#main-key"
-    return {**headers, "Signature": f'keyId="{key_id}",algorithm="{algorithm}",'
-                                    f'headers="{names}",signature="{signature}"'}  # fmt: skip
+    return {
+        **headers,
+        "Signature": f'keyId="{key_id}",algorithm="{algorithm}",'
+        f'headers="{names}",signature="{signature}"',
+    }
 
 
 Tamper = Callable[[Peer, Peer, bytes, dict[str, str]], tuple[dict[str, str], bytes]]
@@ -84,8 +92,10 @@ def _host_not_covered(
 def _unknown_algorithm(
     s: Peer, t: Peer, body: bytes, h: dict[str, str]
 ) -> tuple[dict[str, str], bytes]:
-    text = (f"(request-target): post /inbox\nhost: {h['Host']}\ndate: {h['Date']}\n"
-            f"digest: {h['Digest']}")  # fmt: skip
+    text = (
+        f"(request-target): post /inbox\nhost: {h['Host']}\ndate: {h['Date']}\n"
+        f"digest: {h['Digest']}"
+    )
     return _resign_rsa(s, h, "(request-target) host date digest", text, "hmac-sha999"), body
 
 
@@ -180,15 +190,22 @@ async def test_an_unknown_context_without_activitystreams_is_refused(
     pair: tuple[Peer, Peer],
 ) -> None:
     sender, target = pair
-    strange = {**_activity(sender, id=f"{sender.url}/activities/ctx"),
-               "@context": "https://contexts.example/only-ours.jsonld"}  # fmt: skip
+    strange = {
+        **_activity(sender, id=f"{sender.url}/activities/ctx"),
+        "@context": "https://contexts.example/only-ours.jsonld",
+    }
     body = json.dumps(strange).encode()
     before = target.dump()
     status, problem = await _post(target, _sign(sender, f"{target.url}/inbox", body), body)
     assert (status, problem["reason"]) == (422, "context-unresolvable")
     assert target.dump() == before
-    mixed = {**strange, "@context": ["https://www.w3.org/ns/activitystreams",
-                                     "https://contexts.example/extra.jsonld"]}  # fmt: skip
+    mixed = {
+        **strange,
+        "@context": [
+            "https://www.w3.org/ns/activitystreams",
+            "https://contexts.example/extra.jsonld",
+        ],
+    }
     body = json.dumps({**mixed, "id": f"{sender.url}/activities/ctx2"}).encode()
     status, _ = await _post(target, _sign(sender, f"{target.url}/inbox", body), body)
     assert status == 202, "extra unknown contexts are ignored, never fetched"

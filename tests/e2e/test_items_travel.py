@@ -23,26 +23,30 @@ async def _remote(peer: Peer, url: str) -> Any:
 
 async def test_create_update_close_delete_reach_the_follower(make_peer: PeerFactory) -> None:
     food, coalition = await _pair(make_peer)
-    offer = await food.offer(title="Rice, 20 kg", quantity={"amount": 20, "unit": "kilogram"},
-                             urgency="within-3-5-days",
-                             location={"latitude": 40.7128, "longitude": -74.006})  # fmt: skip
+    offer = await food.offer(
+        title="Rice, 20 kg",
+        quantity={"amount": 20, "unit": "kilogram"},
+        urgency="within-3-5-days",
+        location={"latitude": 40.7128, "longitude": -74.006},
+    )
     await settle(food, coalition)
     remote = await _remote(coalition, offer["url"])
     assert remote is not None
     assert (remote.title, remote.category, remote.purpose) == ("Rice, 20 kg", "food", "offer")
     assert (remote.quantity, remote.unit, remote.urgency) == (20, "kilogram", "within-3-5-days")
     assert (remote.latitude, remote.longitude) == (
-        offer["location"]["latitude"], offer["location"]["longitude"],
-    )  # fmt: skip
+        offer["location"]["latitude"],
+        offer["location"]["longitude"],
+    )
     assert remote.document["proof"]["cryptosuite"] == "eddsa-jcs-2022"
 
-    await food.call("PATCH", f"/api/v1/offers/{offer['id']}", {"title": "Rice, 25 kg"},
-                    expect=200)  # fmt: skip
+    await food.call("PATCH", f"/api/v1/offers/{offer['id']}", {"title": "Rice, 25 kg"}, expect=200)
     await settle(food, coalition)
     assert (await _remote(coalition, offer["url"])).title == "Rice, 25 kg"
 
-    await food.call("POST", f"/api/v1/offers/{offer['id']}/close", {"reason": "fulfilled"},
-                    expect=200)  # fmt: skip
+    await food.call(
+        "POST", f"/api/v1/offers/{offer['id']}/close", {"reason": "fulfilled"}, expect=200
+    )
     await settle(food, coalition)
     closed = await _remote(coalition, offer["url"])
     assert closed.document["itemStatus"] == "fulfilled"

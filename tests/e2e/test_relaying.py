@@ -36,8 +36,9 @@ async def test_a_member_sees_the_origins_offer_through_the_coalition(
     offer = await origin.offer(title="Rice, 20 kg", quantity={"amount": 20, "unit": "kilogram"})
     await settle(origin, coalition, member)
     doc = await coalition.call("GET", "/api/v1/openapi.json", role=None, expect=200)
-    relayed = await Checker(coalition, doc)("POST", "/api/v1/relays", "/api/v1/relays",
-                                            {"id": offer["url"]})  # fmt: skip
+    relayed = await Checker(coalition, doc)(
+        "POST", "/api/v1/relays", "/api/v1/relays", {"id": offer["url"]}
+    )
     assert relayed["activity_id"].startswith(coalition.url)
     await settle(origin, coalition, member)
 
@@ -54,10 +55,12 @@ async def test_a_member_sees_the_origins_offer_through_the_coalition(
 async def _announce(coalition: Peer, member: Peer, obj: Any, n: int) -> None:
     announce = {
         "@context": "https://www.w3.org/ns/activitystreams",
-        "id": f"{coalition.url}/activities/announce-{n}", "type": "Announce",
-        "actor": f"{coalition.url}/actor", "object": obj,
+        "id": f"{coalition.url}/activities/announce-{n}",
+        "type": "Announce",
+        "actor": f"{coalition.url}/actor",
+        "object": obj,
         "to": ["https://www.w3.org/ns/activitystreams#Public"],
-    }  # fmt: skip
+    }
     body = json.dumps(announce).encode()
     status, _ = await post_inbox(member, sign(coalition, f"{member.url}/inbox", body), body)
     assert status == 202
@@ -100,8 +103,13 @@ async def test_a_blocked_origin_stays_out_even_through_a_trusted_relay(
     make_peer: PeerFactory,
 ) -> None:
     origin, coalition, member = await _network(make_peer)
-    await member.call("PUT", f"/api/v1/admin/peers/{origin.url.removeprefix('http://')}",
-                      {"level": "blocked"}, role=ADMIN, expect=200)  # fmt: skip
+    await member.call(
+        "PUT",
+        f"/api/v1/admin/peers/{origin.url.removeprefix('http://')}",
+        {"level": "blocked"},
+        role=ADMIN,
+        expect=200,
+    )
     offer = await origin.offer(title="Blankets", category="household")
     await settle(origin, coalition, member)
     await coalition.call("POST", "/api/v1/relays", {"id": offer["url"]}, expect=201)
@@ -131,9 +139,13 @@ async def test_mastodon_followers_get_a_note_and_ours_get_the_proposal(
     mastodon = FakePeer(make_peer.spare_port, "mastodon", node.clock)  # type: ignore[attr-defined]
     await mastodon.start()
     try:
-        follow = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Follow",
-                  "id": f"{mastodon.url}/follows/1", "actor": mastodon.actor_id,
-                  "object": f"{node.url}/actor"}  # fmt: skip
+        follow = {
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "type": "Follow",
+            "id": f"{mastodon.url}/follows/1",
+            "actor": mastodon.actor_id,
+            "object": f"{node.url}/actor",
+        }
         body, headers = mastodon.signed(f"{node.url}/inbox", follow)
         response = await node.client.post("/inbox", data=body, headers=headers)
         assert response.status == 202
@@ -153,12 +165,14 @@ async def test_mastodon_followers_get_a_note_and_ours_get_the_proposal(
         assert "https://www.w3.org/ns/activitystreams#Public" in note["to"]
         assert note["cc"] == [f"{node.url}/actor/followers"]
         assert "Rice, 20 kg" in note["content"] and "2026-03-08" in note["content"]
-        assert note["tag"] == [{"type": "Hashtag", "name": "#food",
-                                "href": f"{node.url}/tags/food"}]  # fmt: skip
+        assert note["tag"] == [
+            {"type": "Hashtag", "name": "#food", "href": f"{node.url}/tags/food"}
+        ]
         assert note["url"] == offer["url"]
         assert note["attachment"][0]["href"] == offer["url"]
-        served = await node.client.get(note["id"].removeprefix(node.url),
-                                       headers={"Accept": "application/activity+json"})  # fmt: skip
+        served = await node.client.get(
+            note["id"].removeprefix(node.url), headers={"Accept": "application/activity+json"}
+        )
         assert (await served.json(content_type=None))["id"] == note["id"]
         proposal = await ours.services.store.reader.remote_items.get(offer["url"])
         assert proposal is not None, "a peer of our own software gets the Proposal"

@@ -22,20 +22,28 @@ async def test_a_cut_off_node_keeps_working_and_delivers_when_back(
     food = await make_peer("foodbank")
     clinic = await make_peer("clinic")
     for follower, followee in ((clinic, food), (food, clinic)):
-        await follower.call("POST", "/api/v1/admin/following", {"target": followee.handle},
-                            role=ADMIN, expect=201)  # fmt: skip
-    await food.call("PUT", f"/api/v1/admin/peers/{clinic.url.removeprefix('http://')}",
-                    {"level": "trusted"}, role=ADMIN, expect=200)  # fmt: skip
+        await follower.call(
+            "POST", "/api/v1/admin/following", {"target": followee.handle}, role=ADMIN, expect=201
+        )
+    await food.call(
+        "PUT",
+        f"/api/v1/admin/peers/{clinic.url.removeprefix('http://')}",
+        {"level": "trusted"},
+        role=ADMIN,
+        expect=200,
+    )
     await settle(food, clinic)
     rice = await food.offer(title="Rice", quantity={"amount": 10, "unit": "kilogram"})
     await settle(food, clinic)
 
     await food.client.close()  # the network between them is gone
     offer = await clinic.offer(title="Wheelchair loan", category="medical")
-    await clinic.call("PATCH", f"/api/v1/offers/{offer['id']}", {"title": "Wheelchair (loan)"},
-                      expect=200)  # fmt: skip
-    claim = await clinic.call("POST", "/api/v1/claims", {"item": rice["url"], "quantity": 4},
-                              expect=201)  # fmt: skip
+    await clinic.call(
+        "PATCH", f"/api/v1/offers/{offer['id']}", {"title": "Wheelchair (loan)"}, expect=200
+    )
+    claim = await clinic.call(
+        "POST", "/api/v1/claims", {"item": rice["url"], "quantity": 4}, expect=201
+    )
     await clinic.federation.delivery_worker.run_once()
     pending = (await clinic.services.store.reader.outbox.delivery_states()).get("pending", 0)
     assert pending == 3, "the Create, the Update and the claim wait in the database"
@@ -69,9 +77,15 @@ async def test_a_shutdown_during_delivery_loses_nothing(
     await aiohttp_server(sink, host="127.0.0.1", port=port)
     async with food.services.store.transaction() as repos:
         await repos.follows.add_follower(
-            Follower(f"http://127.0.0.1:{port}/actor", f"http://127.0.0.1:{port}/inbox", None,
-                     "f", "accepted"), "t",
-        )  # fmt: skip
+            Follower(
+                f"http://127.0.0.1:{port}/actor",
+                f"http://127.0.0.1:{port}/inbox",
+                None,
+                "f",
+                "accepted",
+            ),
+            "t",
+        )
     await food.offer(title="Soup")
     in_flight = asyncio.create_task(food.federation.delivery_worker.run_once())
     await entered.wait()

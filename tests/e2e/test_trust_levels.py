@@ -15,8 +15,9 @@ ADMIN = Role.ADMIN
 
 async def _set_level(node: Peer, peer: Peer, level: str, **extra: Any) -> None:
     host = peer.url.removeprefix("http://")
-    await node.call("PUT", f"/api/v1/admin/peers/{host}", {"level": level, **extra}, role=ADMIN,
-                    expect=200)  # fmt: skip
+    await node.call(
+        "PUT", f"/api/v1/admin/peers/{host}", {"level": level, **extra}, role=ADMIN, expect=200
+    )
 
 
 async def _follow_request(follower: Peer, followee: Peer) -> None:
@@ -36,15 +37,21 @@ async def test_a_blocked_peer_is_refused_everything(make_peer: PeerFactory) -> N
     assert (await node.services.store.reader.outbox.delivery_states()).get("pending", 0) == 0
 
     for kind in ("Follow", "Create", "Flag"):
-        body = json.dumps(activity(abuser, type=kind, id=f"{abuser.url}/activities/{kind}",
-                                   object=f"{node.url}/actor")).encode()  # fmt: skip
+        body = json.dumps(
+            activity(
+                abuser, type=kind, id=f"{abuser.url}/activities/{kind}", object=f"{node.url}/actor"
+            )
+        ).encode()
         status, problem = await post_inbox(node, sign(abuser, f"{node.url}/inbox", body), body)
         assert (status, problem["reason"]) == (403, "peer-blocked"), kind
 
-    response = await node.client.get("/actor", headers={
-        "Accept": "application/activity+json",
-        **abuser.federation.delivery_worker.signer.sign("GET", f"{node.url}/actor", {}, None),
-    })  # fmt: skip
+    response = await node.client.get(
+        "/actor",
+        headers={
+            "Accept": "application/activity+json",
+            **abuser.federation.delivery_worker.signer.sign("GET", f"{node.url}/actor", {}, None),
+        },
+    )
     assert response.status == 403, "their signed fetches are refused"
     assert node.dump() == state
 
@@ -72,15 +79,20 @@ async def test_a_limited_peers_follow_waits_for_an_admin(make_peer: PeerFactory)
     assert following is not None
     assert following.state == "pending"
 
-    await node.call("POST", "/api/v1/admin/follow-requests/approve",
-                    {"actor": f"{peer.url}/actor", "reason": "known group"}, role=ADMIN,
-                    expect=204)  # fmt: skip
+    await node.call(
+        "POST",
+        "/api/v1/admin/follow-requests/approve",
+        {"actor": f"{peer.url}/actor", "reason": "known group"},
+        role=ADMIN,
+        expect=204,
+    )
     await settle(node, peer)
     following = await peer.services.store.reader.follows.following(f"{node.url}/actor")
     assert following is not None
     assert following.state == "accepted"
-    audit = await node.call("GET", f"/api/v1/admin/audit?subject={peer.url}/actor", role=ADMIN,
-                            expect=200)  # fmt: skip
+    audit = await node.call(
+        "GET", f"/api/v1/admin/audit?subject={peer.url}/actor", role=ADMIN, expect=200
+    )
     assert [(e["action"], e["reason"]) for e in audit["entries"]] == [
         ("follow.approved", "known group")
     ]
@@ -92,8 +104,9 @@ async def test_approval_mode_holds_unknown_follows_and_a_rejection_reaches_them(
     node = await make_peer("eastside")
     stranger = await make_peer("stranger")
     friend = await make_peer("friend")
-    await node.call("PUT", "/api/v1/admin/policy", {"approve_followers": True}, role=ADMIN,
-                    expect=200)  # fmt: skip
+    await node.call(
+        "PUT", "/api/v1/admin/policy", {"approve_followers": True}, role=ADMIN, expect=200
+    )
     response = await node.client.get("/actor", headers={"Accept": "application/activity+json"})
     actor = await response.json(content_type=None)
     assert actor["manuallyApprovesFollowers"] is True
@@ -104,8 +117,13 @@ async def test_approval_mode_holds_unknown_follows_and_a_rejection_reaches_them(
     assert friend_view is not None
     assert friend_view.state == "accepted", "trusted peers are auto-accepted"
 
-    await node.call("POST", "/api/v1/admin/follow-requests/reject",
-                    {"actor": f"{stranger.url}/actor"}, role=ADMIN, expect=204)  # fmt: skip
+    await node.call(
+        "POST",
+        "/api/v1/admin/follow-requests/reject",
+        {"actor": f"{stranger.url}/actor"},
+        role=ADMIN,
+        expect=204,
+    )
     await settle(node, stranger)
     view = await stranger.services.store.reader.follows.following(f"{node.url}/actor")
     assert view is not None
@@ -137,8 +155,9 @@ async def test_subscribing_trusts_unless_limited(make_peer: PeerFactory) -> None
     shaky = await make_peer("shaky")
     await _set_level(node, shaky, "limited")
     for peer in (good, shaky):
-        await node.call("POST", "/api/v1/admin/following", {"target": peer.handle}, role=ADMIN,
-                        expect=201)  # fmt: skip
+        await node.call(
+            "POST", "/api/v1/admin/following", {"target": peer.handle}, role=ADMIN, expect=201
+        )
     assert await node.services.trust.level(good.url.removeprefix("http://")) == "trusted"
     assert await node.services.trust.level(shaky.url.removeprefix("http://")) == "limited"
     audit = await node.call("GET", "/api/v1/admin/audit", role=ADMIN, expect=200)
@@ -153,9 +172,14 @@ async def test_a_flood_from_one_peer_gets_429_and_others_pass(make_peer: PeerFac
     statuses = []
     for n in range(5):
         body = json.dumps(activity(flooder, id=f"{flooder.url}/activities/{n}")).encode()
-        response = await node.client.post("/inbox", data=body, headers={
-            "Content-Type": "application/activity+json",
-            **sign(flooder, f"{node.url}/inbox", body)})  # fmt: skip
+        response = await node.client.post(
+            "/inbox",
+            data=body,
+            headers={
+                "Content-Type": "application/activity+json",
+                **sign(flooder, f"{node.url}/inbox", body),
+            },
+        )
         statuses.append(response.status)
         if response.status == 429:
             assert int(response.headers["Retry-After"]) >= 1

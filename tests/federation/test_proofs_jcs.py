@@ -81,18 +81,43 @@ def test_absurd_nesting_is_refused_not_crashing() -> None:
 def _random_json(rng: random.Random, depth: int = 0) -> Any:
     """Seeded JSON values near every edge of the fast path (numbers, keys, strings)."""
     if depth > 4 or rng.random() < 0.3:
-        return rng.choice([
-            0.0, -0.0, 20.0, 0.1, 1e-4, 9.99e-5, 1e16, 1e16 - 2, 2.0**53, 2.0**53 + 2, 1e21, 5e-7,
-            rng.uniform(-200, 200), rng.random() * 10 ** rng.randint(-8, 22),
-            float(rng.randint(-(2**60), 2**60)), rng.randint(-(2**54), 2**54), 2**53 - 1,
-            True, False, None, "", 'a"b\\c\n\t\x01\x7f\b\f\r', "émoji 😀", "\u2028", "\ud800",
-            "".join(chr(rng.randint(0, 0x10FFFF)) for _ in range(3)),
-        ])  # fmt: skip
+        return rng.choice(
+            [
+                0.0,
+                -0.0,
+                20.0,
+                0.1,
+                1e-4,
+                9.99e-5,
+                1e16,
+                1e16 - 2,
+                2.0**53,
+                2.0**53 + 2,
+                1e21,
+                5e-7,
+                rng.uniform(-200, 200),
+                rng.random() * 10 ** rng.randint(-8, 22),
+                float(rng.randint(-(2**60), 2**60)),
+                rng.randint(-(2**54), 2**54),
+                2**53 - 1,
+                True,
+                False,
+                None,
+                "",
+                'a"b\\c\n\t\x01\x7f\b\f\r',
+                "émoji 😀",
+                "\u2028",
+                "\ud800",
+                "".join(chr(rng.randint(0, 0x10FFFF)) for _ in range(3)),
+            ]
+        )
     if rng.random() < 0.5:
         return [_random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))]
     keys = ["a", "B", "é", "😀", "\ufb01", "z1", "", "\x00", "\ud800"]
-    return {rng.choice(keys) + str(rng.randint(0, 3)): _random_json(rng, depth + 1)
-            for _ in range(rng.randint(0, 5))}  # fmt: skip
+    return {
+        rng.choice(keys) + str(rng.randint(0, 3)): _random_json(rng, depth + 1)
+        for _ in range(rng.randint(0, 5))
+    }
 
 
 def test_the_fast_path_writes_what_the_package_writes() -> None:

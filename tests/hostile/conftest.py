@@ -35,8 +35,16 @@ from tests.e2e.conftest import free_ports
 from tests.hostile.harness import Actor, HostileServer, shared_keys, sign
 
 # Names the hostile server answers for (all resolve to 127.0.0.1 on its port).
-HOSTS = ("hostile.test", "victim.test", "blocked.test", "evil.test", "sub.evil.test",
-         "relay.test", "mastodon.test", "xn--bcher-kva.test")  # fmt: skip
+HOSTS = (
+    "hostile.test",
+    "victim.test",
+    "blocked.test",
+    "evil.test",
+    "sub.evil.test",
+    "relay.test",
+    "mastodon.test",
+    "xn--bcher-kva.test",
+)
 # A name that resolves to a private address: the guard must refuse it, and the
 # socket factory would refuse it again.
 PRIVATE_NAMES = {"intranet.test": "10.20.30.40", "metadata.test": "169.254.169.254"}
@@ -84,8 +92,9 @@ class Net:
     def inbox(self) -> str:
         return f"{self.target.url}/inbox"
 
-    async def post(self, body: bytes, headers: dict[str, str],
-                   path: str = "/inbox") -> tuple[int, dict[str, Any]]:  # fmt: skip
+    async def post(
+        self, body: bytes, headers: dict[str, str], path: str = "/inbox"
+    ) -> tuple[int, dict[str, Any]]:
         response = await self.target.client.post(path, data=body, headers=headers)
         text = await response.text()
         try:
@@ -94,13 +103,15 @@ class Net:
             problem = {"raw": text}
         return response.status, problem
 
-    def signed(self, actor: Actor, activity: dict[str, Any], **kwargs: Any
-               ) -> tuple[bytes, dict[str, str]]:  # fmt: skip
+    def signed(
+        self, actor: Actor, activity: dict[str, Any], **kwargs: Any
+    ) -> tuple[bytes, dict[str, str]]:
         body = json.dumps(activity).encode()
         return body, sign(actor, self.inbox, body, self.clock, **kwargs)
 
-    async def send(self, actor: Actor, activity: dict[str, Any], **kwargs: Any
-                   ) -> tuple[int, dict[str, Any]]:  # fmt: skip
+    async def send(
+        self, actor: Actor, activity: dict[str, Any], **kwargs: Any
+    ) -> tuple[int, dict[str, Any]]:
         return await self.post(*self.signed(actor, activity, **kwargs))
 
     async def settle(self, rounds: int = 10) -> None:
@@ -137,9 +148,15 @@ class Net:
     # -- the three shapes of assertion the suite makes --------------------------
 
     async def expect_refusal(
-        self, body: bytes, headers: dict[str, str], status: int, reason: str,
-        *, path: str = "/inbox", logger: str = INBOX_LOG,
-    ) -> dict[str, Any]:  # fmt: skip
+        self,
+        body: bytes,
+        headers: dict[str, str],
+        status: int,
+        reason: str,
+        *,
+        path: str = "/inbox",
+        logger: str = INBOX_LOG,
+    ) -> dict[str, Any]:
         """The request is answered ``status`` with ``reason``, the reason is logged, and
         the database is exactly as before."""
         before = self.target.dump()
@@ -152,8 +169,9 @@ class Net:
         assert self.target.dump() == before, "a refused request changed the database"
         return problem
 
-    async def expect_drop(self, actor: Actor, activity: dict[str, Any], reason: str,
-                          **kwargs: Any) -> None:  # fmt: skip
+    async def expect_drop(
+        self, actor: Actor, activity: dict[str, Any], reason: str, **kwargs: Any
+    ) -> None:
         """Accepted (202, persisted first), then dropped by the worker with ``reason``:
         nothing but the inbox row itself changed."""
         before = self.target.dump()
@@ -208,20 +226,33 @@ async def make_net(
     async def factory(*, warm: bool = True, **settings: Any) -> Net:
         data = tmp_path / "target"
         done = await initialise(
-            data, public_url=f"http://127.0.0.1:{target_port}", handle="target",
-            name="Target Mutual Aid", private_address_allowlist=",".join(allowed), **settings,
-        )  # fmt: skip
-        app = build_app(load_settings(data), clock=clock, run_workers=False,
-                        session_factory=session)  # fmt: skip
+            data,
+            public_url=f"http://127.0.0.1:{target_port}",
+            handle="target",
+            name="Target Mutual Aid",
+            private_address_allowlist=",".join(allowed),
+            **settings,
+        )
+        app = build_app(
+            load_settings(data), clock=clock, run_workers=False, session_factory=session
+        )
         client = TestClient(TestServer(app, host="127.0.0.1", port=target_port))
         await client.start_server()
         clients.append(client)
         coordinator = await app[SERVICES].accounts.issue_token(Role.COORDINATOR)
         target = Target(client, app, clock, done.admin_token, coordinator, data, target_port)
         await hostile.start()
-        net = Net(target, hostile, resolver, sockets, clock, caplog,
-                  mallory=hostile.actor("hostile.test", "mallory"),
-                  alice=hostile.actor("victim.test", "alice"), dead_port=dead_port)  # fmt: skip
+        net = Net(
+            target,
+            hostile,
+            resolver,
+            sockets,
+            clock,
+            caplog,
+            mallory=hostile.actor("hostile.test", "mallory"),
+            alice=hostile.actor("victim.test", "alice"),
+            dead_port=dead_port,
+        )
         if warm:
             # One good activity from each first, so the node already knows their keys and
             # refusals are compared against a database that has seen these peers.

@@ -85,41 +85,62 @@ class Actor:
 
     def document(self, **overrides: Any) -> dict[str, Any]:
         return {
-            "@context": [AS_CONTEXT, "https://w3id.org/security/v1",
-                         "https://w3id.org/security/multikey/v1"],
-            "id": self.id, "type": "Group", "preferredUsername": self.name,
-            "name": self.name.title(), "inbox": self.inbox, "outbox": f"{self.id}/outbox",
+            "@context": [
+                AS_CONTEXT,
+                "https://w3id.org/security/v1",
+                "https://w3id.org/security/multikey/v1",
+            ],
+            "id": self.id,
+            "type": "Group",
+            "preferredUsername": self.name,
+            "name": self.name.title(),
+            "inbox": self.inbox,
+            "outbox": f"{self.id}/outbox",
             "followers": f"{self.id}/followers",
             "endpoints": {"sharedInbox": f"{self.base}/inbox"},
-            "publicKey": {"id": self.key_id, "owner": self.id,
-                          "publicKeyPem": self.keys.rsa_public_pem()},
+            "publicKey": {
+                "id": self.key_id,
+                "owner": self.id,
+                "publicKeyPem": self.keys.rsa_public_pem(),
+            },
             "assertionMethod": [
                 multikey_document(self.ed_key_id, self.id, self.keys.ed25519.public_key())
             ],
             **overrides,
-        }  # fmt: skip
+        }
 
     def proposal(self, n: int | str, **overrides: Any) -> dict[str, Any]:
         """An FEP-0837 offer attributed to this actor (unsigned)."""
         object_id = f"{self.base}/offers/{n}"
         return {
             "@context": [AS_CONTEXT, "https://w3id.org/security/data-integrity/v2"],
-            "id": object_id, "type": "Proposal", "purpose": "offer",
-            "attributedTo": self.id, "name": f"Rice {n}", "summary": "Dry rice, sealed bags",
-            "content": "<p>Dry rice</p>", "published": "2026-03-01T09:00:00Z",
-            "updated": "2026-03-01T09:00:00Z", "url": object_id,
-            "urgency": "anytime", "itemStatus": "open",
+            "id": object_id,
+            "type": "Proposal",
+            "purpose": "offer",
+            "attributedTo": self.id,
+            "name": f"Rice {n}",
+            "summary": "Dry rice, sealed bags",
+            "content": "<p>Dry rice</p>",
+            "published": "2026-03-01T09:00:00Z",
+            "updated": "2026-03-01T09:00:00Z",
+            "url": object_id,
+            "urgency": "anytime",
+            "itemStatus": "open",
             "publishes": {
-                "id": f"{object_id}#primary", "type": "Intent", "action": "transfer",
+                "id": f"{object_id}#primary",
+                "type": "Intent",
+                "action": "transfer",
                 "resourceClassifiedAs": ["https://w3id.org/solidarity-node/taxonomy#food"],
                 "resourceQuantity": {"hasUnit": "kilogram", "hasNumericalValue": 20},
                 "availableQuantity": {"hasUnit": "kilogram", "hasNumericalValue": 20},
-                "provider": self.id, "finished": False,
+                "provider": self.id,
+                "finished": False,
             },
             "tag": [{"type": "Hashtag", "name": "#food"}],
-            "to": [PUBLIC], "cc": [f"{self.id}/followers"],
+            "to": [PUBLIC],
+            "cc": [f"{self.id}/followers"],
             **overrides,
-        }  # fmt: skip
+        }
 
     def prove(self, document: dict[str, Any], clock: ManualClock) -> dict[str, Any]:
         """Attach an eddsa-jcs-2022 proof made with this actor's Ed25519 key."""
@@ -127,24 +148,36 @@ class Actor:
 
     def activity(self, kind: str, obj: Any, n: int | str, **overrides: Any) -> dict[str, Any]:
         return {
-            "@context": AS_CONTEXT, "id": f"{self.base}/activities/{kind.lower()}-{n}",
-            "type": kind, "actor": self.id, "object": obj, "to": [PUBLIC], **overrides,
-        }  # fmt: skip
+            "@context": AS_CONTEXT,
+            "id": f"{self.base}/activities/{kind.lower()}-{n}",
+            "type": kind,
+            "actor": self.id,
+            "object": obj,
+            "to": [PUBLIC],
+            **overrides,
+        }
 
 
 def json_doc(document: Any, *, status: int = 200, content_type: str = AP_JSON) -> Responder:
     async def respond(request: web.Request) -> web.StreamResponse:
-        return web.Response(status=status, body=json.dumps(document).encode(),
-                            content_type=content_type)  # fmt: skip
+        return web.Response(
+            status=status, body=json.dumps(document).encode(), content_type=content_type
+        )
 
     return respond
 
 
-def raw(body: bytes, *, status: int = 200, content_type: str = AP_JSON,
-        headers: dict[str, str] | None = None) -> Responder:  # fmt: skip
+def raw(
+    body: bytes,
+    *,
+    status: int = 200,
+    content_type: str = AP_JSON,
+    headers: dict[str, str] | None = None,
+) -> Responder:
     async def respond(request: web.Request) -> web.StreamResponse:
-        return web.Response(status=status, body=body, content_type=content_type,
-                            headers=headers or {})  # fmt: skip
+        return web.Response(
+            status=status, body=body, content_type=content_type, headers=headers or {}
+        )
 
     return respond
 
@@ -172,8 +205,9 @@ class HostileServer:
     def base(self, host: str) -> str:
         return f"http://{host}:{self.port}"
 
-    def actor(self, host: str, name: str, keys: NodeKeys | None = None,
-              software: str = "solidarity-node") -> Actor:  # fmt: skip
+    def actor(
+        self, host: str, name: str, keys: NodeKeys | None = None, software: str = "solidarity-node"
+    ) -> Actor:
         """Publish an actor at ``http://host:port/users/name`` (its document is live:
         later changes to the returned Actor's keys are served)."""
         actor = Actor(self.base(host), name, keys or shared_keys(len(self.actors)))
@@ -188,14 +222,20 @@ class HostileServer:
 
     def nodeinfo(self, host: str, software: str) -> None:
         href = f"{self.base(host)}/nodeinfo/2.0"
-        links = {"links": [{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0",
-                            "href": href}]}  # fmt: skip
-        info = {"version": "2.0", "protocols": ["activitypub"],
-                "software": {"name": software, "version": "1.0"}}  # fmt: skip
-        self.routes.setdefault((host, "/.well-known/nodeinfo"),
-                               json_doc(links, content_type="application/json"))  # fmt: skip
-        self.routes.setdefault((host, "/nodeinfo/2.0"),
-                               json_doc(info, content_type="application/json"))  # fmt: skip
+        links = {
+            "links": [{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0", "href": href}]
+        }
+        info = {
+            "version": "2.0",
+            "protocols": ["activitypub"],
+            "software": {"name": software, "version": "1.0"},
+        }
+        self.routes.setdefault(
+            (host, "/.well-known/nodeinfo"), json_doc(links, content_type="application/json")
+        )
+        self.routes.setdefault(
+            (host, "/nodeinfo/2.0"), json_doc(info, content_type="application/json")
+        )
 
     def serve(self, url: str, responder: Responder) -> None:
         parts = urlsplit(url)
@@ -292,11 +332,13 @@ def sign(
     keys = keys or actor.keys
     headers = [("Content-Type", AP_JSON)]
     if scheme == "rfc9421":
-        signed = sign_rfc9421("POST", url, headers, body, key_id or actor.ed_key_id,
-                              keys.ed25519, clock.now())  # fmt: skip
+        signed = sign_rfc9421(
+            "POST", url, headers, body, key_id or actor.ed_key_id, keys.ed25519, clock.now()
+        )
     else:
-        signed = sign_cavage("POST", url, headers, body, key_id or actor.key_id, keys.rsa,
-                             clock.now())  # fmt: skip
+        signed = sign_cavage(
+            "POST", url, headers, body, key_id or actor.key_id, keys.rsa, clock.now()
+        )
     return {"Content-Type": AP_JSON, **signed}
 
 
@@ -331,6 +373,8 @@ def cavage(
     raw = actor.keys.rsa.sign("\n".join(lines).encode(), padding.PKCS1v15(), hashes.SHA256())
     signature = base64.b64encode(raw).decode()
     out = {name.title(): value for name, value in headers.items() if value is not None}
-    out["Signature"] = (f'keyId="{key_id or actor.key_id}",algorithm="{algorithm}",'
-                        f'headers="{" ".join(names)}",signature="{signature}"{params}')  # fmt: skip
+    out["Signature"] = (
+        f'keyId="{key_id or actor.key_id}",algorithm="{algorithm}",'
+        f'headers="{" ".join(names)}",signature="{signature}"{params}'
+    )
     return out

@@ -59,8 +59,9 @@ async def test_a_large_legitimate_activity_is_read_whole(net: Net, chunked: bool
         for start in range(0, len(body), 4096):
             yield body[start : start + 4096]
 
-    response = await net.target.client.post("/inbox", data=stream() if chunked else body,
-                                             headers=headers)  # fmt: skip
+    response = await net.target.client.post(
+        "/inbox", data=stream() if chunked else body, headers=headers
+    )
     assert response.status == 202, await response.text()
     assert activity["id"] in await net.outcomes()
 
@@ -102,10 +103,12 @@ async def test_invalid_utf8_is_400(net: Net) -> None:
         ("no-actor", {"id": "http://hostile.test/a", "type": "Like"}),
         ("actor-list", {"id": "http://hostile.test/a", "type": "Like", "actor": ["a", "b"]}),
         ("type-object", {"id": "http://hostile.test/a", "type": {"x": 1}, "actor": "a"}),
-        ("id-not-a-url", {"id": "urn:uuid:1f2e", "type": "Like",
-                          "actor": "http://hostile.test/users/mallory"}),
+        (
+            "id-not-a-url",
+            {"id": "urn:uuid:1f2e", "type": "Like", "actor": "http://hostile.test/users/mallory"},
+        ),
     ],
-)  # fmt: skip
+)
 async def test_shapes_that_are_not_activities_are_400(net: Net, case: str, document: Any) -> None:
     body = json.dumps(document).encode()
     await net.expect_refusal(body, _signed(net, body), 400, "activity-malformed")

@@ -54,10 +54,18 @@ async def _followers(data: Path, inbox_port: int) -> None:
 
 async def _serve(data: Path, port: int) -> asyncio.subprocess.Process:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "admin.cli", "serve", "--data", str(data), "--port", str(port),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "-m",
+        "admin.cli",
+        "serve",
+        "--data",
+        str(data),
+        "--port",
+        str(port),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+    )
     assert process.stdout is not None
     async with asyncio.timeout(30):
         while not (await process.stdout.readline()).startswith(b"Serving"):
@@ -70,8 +78,12 @@ async def test_a_node_killed_mid_delivery_delivers_everything_once_after_restart
 ) -> None:
     node_port, inbox_port = free_ports(2)
     data = tmp_path / "node"
-    done = await initialise(data, public_url=f"http://127.0.0.1:{node_port}", handle="food",
-                            private_address_allowlist=f"127.0.0.1:{inbox_port}")  # fmt: skip
+    done = await initialise(
+        data,
+        public_url=f"http://127.0.0.1:{node_port}",
+        handle="food",
+        private_address_allowlist=f"127.0.0.1:{inbox_port}",
+    )
     await _followers(data, inbox_port)
 
     received: defaultdict[str, list[str]] = defaultdict(list)
@@ -117,8 +129,9 @@ async def test_a_node_killed_mid_delivery_delivers_everything_once_after_restart
         return guarded_session(policy, base_resolver=StaticResolver(), socket_factory=sockets)
 
     clock = ManualClock(datetime.now(UTC) + timedelta(minutes=11))
-    restarted = build_app(load_settings(data), clock=clock, run_workers=False,
-                          session_factory=session)  # fmt: skip
+    restarted = build_app(
+        load_settings(data), clock=clock, run_workers=False, session_factory=session
+    )
     client = TestClient(TestServer(restarted, host="127.0.0.1", port=node_port))
     await client.start_server()
     try:

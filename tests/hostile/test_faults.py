@@ -32,15 +32,16 @@ async def _follower(net: Net, actor_id: str, inbox: str) -> None:
 def _rows(net: Net) -> dict[str, dict[str, Any]]:
     with sqlite3.connect(net.target.services.settings.database_path) as conn:
         conn.row_factory = sqlite3.Row
-        rows = conn.execute("SELECT inbox, state, attempts, next_attempt_at, last_status,"
-                            " last_error FROM deliveries").fetchall()  # fmt: skip
+        rows = conn.execute(
+            "SELECT inbox, state, attempts, next_attempt_at, last_status,"
+            " last_error FROM deliveries"
+        ).fetchall()
     return {row["inbox"]: dict(row) for row in rows}
 
 
 def _quick(net: Net) -> None:
     # Small injected budgets: outcomes are asserted by reason, never by duration.
-    net.target.federation.delivery_worker.limits = DeliveryLimits(timeout=0.3,
-                                                                  connect_timeout=0.3)  # fmt: skip
+    net.target.federation.delivery_worker.limits = DeliveryLimits(timeout=0.3, connect_timeout=0.3)
 
 
 def _healthy(net: Net) -> str:
@@ -73,10 +74,13 @@ async def test_a_failing_inbox_is_settled_by_the_policy_and_never_slows_others(
         "500": raw(b"oops", status=500),
         "503-retry-after": raw(b"", status=503, headers={"Retry-After": "7200"}),
         "429-retry-after": raw(b"", status=429, headers={"Retry-After": "7200"}),
-        "410": raw(b"", status=410), "404": raw(b"", status=404), "400": raw(b"", status=400),
-        "stall": net.hostile.stall(), "hang-after-headers": net.hostile.hang(status=202),
+        "410": raw(b"", status=410),
+        "404": raw(b"", status=404),
+        "400": raw(b"", status=400),
+        "stall": net.hostile.stall(),
+        "hang-after-headers": net.hostile.hang(status=202),
         "trickle-after-200": net.hostile.drip(b"x" * 1000, every=0.05),
-    }  # fmt: skip
+    }
     if fault in responders:
         net.hostile.serve(inbox, responders[fault])
     await _follower(net, f"{net.hostile.base('hostile.test')}/users/faulty", inbox)
@@ -130,8 +134,9 @@ async def test_circuit_breaker_state_stays_within_its_bound(net: Net) -> None:
     worker = net.target.federation.delivery_worker
     worker.breaker = CircuitBreaker(CircuitConfig(failure_threshold=1, max_hosts=4))
     for host in DEAD_HOSTS:
-        await _follower(net, f"http://{host}:{net.dead_port}/actor",
-                        f"http://{host}:{net.dead_port}/inbox")  # fmt: skip
+        await _follower(
+            net, f"http://{host}:{net.dead_port}/actor", f"http://{host}:{net.dead_port}/inbox"
+        )
     await net.target.offer(title="Blankets")
     assert await worker.run_once() == len(DEAD_HOSTS)
     assert len(worker.breaker) <= 4

@@ -13,8 +13,14 @@ from tests.hostile.harness import json_doc
 
 async def _nodeinfo_data_url(net: Net) -> dict[str, Any]:
     base = net.hostile.base("hostile.test")
-    links = {"links": [{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.0",
-                        "href": "data:application/json,{}"}]}  # fmt: skip
+    links = {
+        "links": [
+            {
+                "rel": "http://nodeinfo.diaspora.software/ns/schema/2.0",
+                "href": "data:application/json,{}",
+            }
+        ]
+    }
     net.hostile.serve(f"{base}/.well-known/nodeinfo", json_doc(links))
     return net.mallory.activity("Follow", net.target.actor_id, "poison-nodeinfo")
 

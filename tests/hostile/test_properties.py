@@ -24,8 +24,7 @@ from federation.ports import InboundActivity  # noqa: E402
 from federation.proofs import CanonicalizationError, canonicalize  # noqa: E402
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-QUICK = settings(max_examples=150, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -132,9 +131,13 @@ def test_host_normalisation_returns_a_host_or_refuses(value: str) -> None:
 
 
 @QUICK
-@given(st.from_regex(r"[a-z][a-z0-9-]{0,10}(\.[a-z]{2,5}){1,2}", fullmatch=True),
-       st.sampled_from([("https", ""), ("https", "."), ("https", ":443"), ("http", ":80"),
-                        ("http", ".:80")]), st.booleans())  # fmt: skip
+@given(
+    st.from_regex(r"[a-z][a-z0-9-]{0,10}(\.[a-z]{2,5}){1,2}", fullmatch=True),
+    st.sampled_from(
+        [("https", ""), ("https", "."), ("https", ":443"), ("http", ":80"), ("http", ".:80")]
+    ),
+    st.booleans(),
+)
 def test_host_spellings_of_one_peer_normalise_alike(
     name: str, spelling: tuple[str, str], upper: bool
 ) -> None:
@@ -201,18 +204,23 @@ def _true_depth(value: Any) -> int:
 
 
 nested = st.recursive(
-    st.none() | st.text(alphabet="{}[]\\\"ab", max_size=6),  # brackets inside strings too
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner,
-                                                                max_size=3),
+    st.none() | st.text(alphabet='{}[]\\"ab', max_size=6),  # brackets inside strings too
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3)
+    ),
     max_leaves=40,
-)  # fmt: skip
+)
 
 
 @QUICK
 @given(nested, st.integers(min_value=1, max_value=6))
 def test_nesting_is_refused_exactly_past_the_limit(nest: Any, limit: int) -> None:
-    document = {"id": "https://a.example/1", "type": "Like", "actor": "https://a.example/u",
-                "object": nest}  # fmt: skip
+    document = {
+        "id": "https://a.example/1",
+        "type": "Like",
+        "actor": "https://a.example/u",
+        "object": nest,
+    }
     body = json.dumps(document).encode()
     if _true_depth(document) > limit:
         with pytest.raises(FederationError, match="nested too deeply"):

@@ -18,9 +18,11 @@ MARK = "1337"
 PAYLOADS = {
     "name": f'<script>alert({MARK})</script>Rice <img src=x onerror="alert({MARK})">',
     "summary": f'<svg onload="alert({MARK})"></svg><a href="javascript:alert({MARK})">go</a>',
-    "content": (f'<p onclick="alert({MARK})">Rice</p><a href="JaVaScRiPt:alert({MARK})">x</a>'
-                f'<iframe src="javascript:alert({MARK})"></iframe><style>*{{}}</style>'),
-}  # fmt: skip
+    "content": (
+        f'<p onclick="alert({MARK})">Rice</p><a href="JaVaScRiPt:alert({MARK})">x</a>'
+        f'<iframe src="javascript:alert({MARK})"></iframe><style>*{{}}</style>'
+    ),
+}
 PLACE = f'<b onmouseover="alert({MARK})">Eastside</b>'
 TAG = f'#<img src=x onerror="alert({MARK})">'
 
@@ -52,9 +54,19 @@ def unsafe(markup: str) -> list[str]:
 async def _hostile_item(net: Net) -> tuple[Actor, dict[str, Any]]:
     group = net.hostile.actor("hostile.test", "xss")
     await net.follow(group)
-    item = group.proposal("xss-1", **PAYLOADS, tag=[{"type": "Hashtag", "name": TAG}],
-                          location={"type": "Place", "name": PLACE, "latitude": 40.7,
-                                    "longitude": -74.0, "radius": 1, "units": "km"})  # fmt: skip
+    item = group.proposal(
+        "xss-1",
+        **PAYLOADS,
+        tag=[{"type": "Hashtag", "name": TAG}],
+        location={
+            "type": "Place",
+            "name": PLACE,
+            "latitude": 40.7,
+            "longitude": -74.0,
+            "radius": 1,
+            "units": "km",
+        },
+    )
     create = group.activity("Create", group.prove(item, net.clock), "xss-1")
     assert (await net.send(group, create))[0] == 202
     await net.settle()
@@ -87,11 +99,15 @@ async def test_a_relayed_note_for_mastodon_followers_is_inert(net: Net) -> None:
     follow = fan.activity("Follow", net.target.actor_id, "fan")
     assert (await net.send(fan, follow))[0] == 202
     await net.settle()
-    await net.target.call("POST", "/api/v1/relays", {"id": item["id"]}, role=Role.COORDINATOR,
-                          expect=201)  # fmt: skip
+    await net.target.call(
+        "POST", "/api/v1/relays", {"id": item["id"]}, role=Role.COORDINATOR, expect=201
+    )
     await net.settle()
-    notes = [body["object"] for path, body in net.hostile.posts
-             if path.startswith("mastodon.test") and body.get("type") == "Create"]  # fmt: skip
+    notes = [
+        body["object"]
+        for path, body in net.hostile.posts
+        if path.startswith("mastodon.test") and body.get("type") == "Create"
+    ]
     assert len(notes) == 1 and notes[0]["type"] == "Note"
     assert unsafe(notes[0]["content"]) == [], notes[0]["content"]
     assert "Rice" in notes[0]["content"]

@@ -55,8 +55,12 @@ from tests.conftest import START  # noqa: E402
 from tests.hostile.conftest import free_ports  # noqa: E402
 from tests.hostile.harness import shared_keys  # noqa: E402
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]  # fmt: skip
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 EXAMPLES = int(os.environ.get("SOLIDARITY_SCHEMATHESIS_EXAMPLES", "12"))
 """Generated cases per operation and generation mode (besides the boundary cases); raise
 it for a deeper run than CI's."""
@@ -81,10 +85,12 @@ class Tally:
     operations: set[str] = field(default_factory=set)
 
     def summary(self, seconds: float) -> str:
-        return (f"schemathesis: {len(self.cases)} operations, {self.cases.total()} cases in "
-                f"{seconds:.0f}s; statuses {dict(sorted(self.statuses.items()))}; "
-                f"documented 502s (peer unreachable) {dict(self.gateway)}; "
-                f"URLs too long for the HTTP parser {self.unreadable}")  # fmt: skip
+        return (
+            f"schemathesis: {len(self.cases)} operations, {self.cases.total()} cases in "
+            f"{seconds:.0f}s; statuses {dict(sorted(self.statuses.items()))}; "
+            f"documented 502s (peer unreachable) {dict(self.gateway)}; "
+            f"URLs too long for the HTTP parser {self.unreadable}"
+        )
 
 
 class Runner:
@@ -118,8 +124,9 @@ class Runner:
     def fuzz(self, operation: Any, mode: GenerationMode, **fixed: Any) -> None:
         strategy = operation.as_strategy(generation_mode=mode, **fixed)
         test = given(case=strategy)(self.check)
-        bounded = settings(max_examples=EXAMPLES, deadline=None, database=None,
-                           suppress_health_check=ANY_HEALTH)  # fmt: skip
+        bounded = settings(
+            max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=ANY_HEALTH
+        )
         try:
             bounded(test)()
         except Unsatisfiable:
@@ -148,12 +155,20 @@ class Runner:
             for mode in GenerationMode:
                 self.attempt(operation.label, self.fuzz, operation, mode)
         # On a real offer and a real request; deleting them comes last.
-        on_items = [(operation, items[kind]) for operation in operations
-                    if (kind := _item_kind(operation.path)) in items]  # fmt: skip
+        on_items = [
+            (operation, items[kind])
+            for operation in operations
+            if (kind := _item_kind(operation.path)) in items
+        ]
         on_items.sort(key=lambda pair: pair[0].method.upper() == "DELETE")
         for operation, item_id in on_items:
-            self.attempt(f"{operation.label} (on {item_id})", self.fuzz, operation,
-                         GenerationMode.POSITIVE, path_parameters={"id": item_id})  # fmt: skip
+            self.attempt(
+                f"{operation.label} (on {item_id})",
+                self.fuzz,
+                operation,
+                GenerationMode.POSITIVE,
+                path_parameters={"id": item_id},
+            )
 
 
 def _item_kind(path: str) -> str | None:
@@ -176,8 +191,9 @@ async def test_every_operation_conforms_to_the_document(
     url = f"http://127.0.0.1:{port}"
     data = tmp_path / "node"
     done = await initialise(data, public_url=url, handle="eastside", name="Eastside Mutual Aid")
-    app = build_app(load_settings(data), clock=ManualClock(START), run_workers=False,
-                    session_factory=session)  # fmt: skip
+    app = build_app(
+        load_settings(data), clock=ManualClock(START), run_workers=False, session_factory=session
+    )
     client = TestClient(TestServer(app, host="127.0.0.1", port=port))
     await client.start_server()
     auth = {"Authorization": f"Bearer {done.admin_token}"}
@@ -185,9 +201,12 @@ async def test_every_operation_conforms_to_the_document(
     tally = Tally()
     try:
         for kind, category in (("offers", "food"), ("requests", "shelter")):
-            body = {"title": f"Schemathesis {kind}", "category": category,
-                    "quantity": {"amount": 20, "unit": "kilogram"},
-                    "location": {"latitude": 51.5, "longitude": -0.1}}  # fmt: skip
+            body = {
+                "title": f"Schemathesis {kind}",
+                "category": category,
+                "quantity": {"amount": 20, "unit": "kilogram"},
+                "location": {"latitude": 51.5, "longitude": -0.1},
+            }
             response = await client.post(f"/api/v1/{kind}", json=body, headers=auth)
             assert response.status == 201, await response.text()
             items[kind] = (await response.json())["id"]

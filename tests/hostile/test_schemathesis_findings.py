@@ -16,8 +16,15 @@ from tests.conftest import Node
 ADMIN = Role.ADMIN
 
 
-async def _problem(node: Node, method: str, path: str, status: int, reason: str,
-                   body: Any = None, role: Role | None = ADMIN) -> None:  # fmt: skip
+async def _problem(
+    node: Node,
+    method: str,
+    path: str,
+    status: int,
+    reason: str,
+    body: Any = None,
+    role: Role | None = ADMIN,
+) -> None:
     before = node.dump()
     response = await node.client.request(method, path, json=body, headers=node.headers(role))
     assert response.status == status, await response.text()
@@ -29,8 +36,7 @@ async def _problem(node: Node, method: str, path: str, status: int, reason: str,
 @pytest.mark.parametrize("report", ["s\U0006e6439", "²", "99999999999999999999", "-1"])
 async def test_a_report_id_that_is_no_row_id_is_404_not_500(node: Node, report: str) -> None:
     """int() of a path segment raised ValueError (or SQLite overflowed) into a 500."""
-    await _problem(node, "POST", f"/api/v1/admin/reports/{report}/resolve", 404,
-                   "report-unknown")  # fmt: skip
+    await _problem(node, "POST", f"/api/v1/admin/reports/{report}/resolve", 404, "report-unknown")
 
 
 @pytest.mark.parametrize("webhook", ["¹", "²", "٣x"])
@@ -43,16 +49,24 @@ async def test_a_notification_id_beyond_sqlite_integers_is_422_not_500(node: Nod
     """Ids past 2**63 - 1 reached SQLite, which raised OverflowError: a 500."""
     account = {"username": "ana", "password": "a long enough password", "role": "coordinator"}
     await node.call("POST", "/api/v1/accounts", account, role=ADMIN, expect=201)
-    token = await node.call("POST", "/api/v1/tokens", {"username": "ana",
-                            "password": account["password"]}, role=None, expect=201)  # fmt: skip
+    token = await node.call(
+        "POST",
+        "/api/v1/tokens",
+        {"username": "ana", "password": account["password"]},
+        role=None,
+        expect=201,
+    )
     ana = {"Authorization": f"Bearer {token['token']}"}
     huge = 2**63
-    for method, path, body in (("POST", "/api/v1/notifications/read", {"ids": [1, huge]}),
-                               ("GET", f"/api/v1/notifications?before={huge}", None)):  # fmt: skip
+    for method, path, body in (
+        ("POST", "/api/v1/notifications/read", {"ids": [1, huge]}),
+        ("GET", f"/api/v1/notifications?before={huge}", None),
+    ):
         response = await node.client.request(method, path, json=body, headers=ana)
         assert response.status == 422, await response.text()
-    response = await node.client.post("/api/v1/notifications/read", json={"ids": [huge - 1]},
-                                      headers=ana)  # fmt: skip
+    response = await node.client.post(
+        "/api/v1/notifications/read", json={"ids": [huge - 1]}, headers=ana
+    )
     assert response.status == 200, await response.text()
 
 
@@ -62,8 +76,9 @@ async def test_an_unparseable_peer_to_follow_is_422_before_any_fetch(
 ) -> None:
     """A handle whose host no URL can hold was a 502 ("unparseable URL") from the fetcher,
     or a 500 (ValueError from the host normaliser) for a URL without a host."""
-    await _problem(node, "POST", "/api/v1/admin/following", 422, "handle-invalid",
-                   {"target": target})  # fmt: skip
+    await _problem(
+        node, "POST", "/api/v1/admin/following", 422, "handle-invalid", {"target": target}
+    )
 
 
 @pytest.mark.parametrize("text", ["rice\x00beans", "\x00", 'a"\x00*'])
@@ -85,30 +100,44 @@ async def test_a_date_out_of_any_plan_is_422_and_the_item_stays_readable(
     request on that item was a 500. Year 1 at +01:00 overflowed when made UTC."""
     offer = await node.offer()
     path = f"/api/v1/offers/{offer['id']}"
-    for method, where, body in (("PATCH", path, {"begins_at": moment}),
-                                ("POST", f"{path}/renew", {"ends_at": moment}),
-                                ("POST", "/api/v1/offers", {"title": "Rice", "category": "food",
-                                                            "ends_at": moment})):  # fmt: skip
+    for method, where, body in (
+        ("PATCH", path, {"begins_at": moment}),
+        ("POST", f"{path}/renew", {"ends_at": moment}),
+        ("POST", "/api/v1/offers", {"title": "Rice", "category": "food", "ends_at": moment}),
+    ):
         await _problem(node, method, where, 422, "validation-failed", body, Role.COORDINATOR)
     await node.call("GET", path, expect=200)
 
 
-@pytest.mark.parametrize(("offer_step", "request_step", "request_unit_based"),
-                         [(1e-7, 0.5, True), (0.5, 1e-7, True), (5e-324, 0.5, False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("offer_step", "request_step", "request_unit_based"),
+    [(1e-7, 0.5, True), (0.5, 1e-7, True), (5e-324, 0.5, False)],
+)
 async def test_a_claim_step_too_fine_to_count_in_still_matches(
     node: Node, offer_step: float, request_step: float, request_unit_based: bool
 ) -> None:
     """Unit-based steps whose common multiple rounded to zero divided by zero, and a
     denormal step overflowed math.floor: every matches operation was a 500 while such an
     item (ours, or a peer's) was in the index."""
-    offer = await node.offer(quantity={"amount": 2, "minimum": offer_step, "unit": "kilogram"},
-                             unit_based=True)  # fmt: skip
-    request = await node.call("POST", "/api/v1/requests", {
-        "title": "Rice", "category": "food", "unit_based": request_unit_based,
-        "quantity": {"amount": 1, "minimum": request_step, "unit": "kilogram"},
-    }, expect=201)  # fmt: skip
-    for path in (f"/api/v1/requests/{request['id']}/matches",
-                 f"/api/v1/offers/{offer['id']}/matches", "/api/v1/matches"):  # fmt: skip
+    offer = await node.offer(
+        quantity={"amount": 2, "minimum": offer_step, "unit": "kilogram"}, unit_based=True
+    )
+    request = await node.call(
+        "POST",
+        "/api/v1/requests",
+        {
+            "title": "Rice",
+            "category": "food",
+            "unit_based": request_unit_based,
+            "quantity": {"amount": 1, "minimum": request_step, "unit": "kilogram"},
+        },
+        expect=201,
+    )
+    for path in (
+        f"/api/v1/requests/{request['id']}/matches",
+        f"/api/v1/offers/{offer['id']}/matches",
+        "/api/v1/matches",
+    ):
         await node.call("GET", path, expect=200)
     found = await node.call("GET", f"/api/v1/requests/{request['id']}/matches", expect=200)
     assert [m["theirs"] for m in found["matches"]] == [offer["url"]], "the step is no obstacle"
@@ -125,11 +154,15 @@ async def test_an_audit_subject_as_long_as_documented_is_read(node: Node) -> Non
     """maxLength 2000 let a valid query outgrow the server's 8190-byte request line
     (a text/plain 400 from the HTTP parser, outside the document)."""
     doc = await node.call("GET", "/api/v1/openapi.json", role=None, expect=200)
-    (subject,) = [p for p in doc["paths"]["/api/v1/admin/audit"]["get"]["parameters"]
-                  if p["name"] == "subject"]  # fmt: skip
+    (subject,) = [
+        p
+        for p in doc["paths"]["/api/v1/admin/audit"]["get"]["parameters"]
+        if p["name"] == "subject"
+    ]
     longest = subject["schema"]["anyOf"][0]["maxLength"]
-    response = await node.client.get("/api/v1/admin/audit", params={"subject": "𝄞" * longest},
-                                     headers=node.headers(ADMIN))  # fmt: skip
+    response = await node.client.get(
+        "/api/v1/admin/audit", params={"subject": "𝄞" * longest}, headers=node.headers(ADMIN)
+    )
     assert response.status == 200, await response.text()
 
 
@@ -147,9 +180,13 @@ async def test_the_document_lists_what_every_operation_answers(node: Node) -> No
                 assert {"400", "422"} <= answers, where
             if "requestBody" in operation:
                 assert {"400", "413", "415", "422"} <= answers, where
-    reaching_peers = [("post", "/api/v1/admin/following"), ("post", "/api/v1/requests/{id}/refer"),
-                      ("post", "/api/v1/claims"), ("post", "/api/v1/matches/notify"),
-                      ("post", "/api/v1/admin/remote-items/report")]  # fmt: skip
+    reaching_peers = [
+        ("post", "/api/v1/admin/following"),
+        ("post", "/api/v1/requests/{id}/refer"),
+        ("post", "/api/v1/claims"),
+        ("post", "/api/v1/matches/notify"),
+        ("post", "/api/v1/admin/remote-items/report"),
+    ]
     for method, path in reaching_peers:
         assert "502" in doc["paths"][path][method]["responses"], path
     # What the node answers, as listed: an unknown parameter, a token that is no token.

@@ -51,9 +51,18 @@ async def test_a_key_id_naming_another_actors_key_does_not_verify(net: Net) -> N
 async def test_an_actor_document_served_under_another_origins_id_is_refused(net: Net) -> None:
     """CVE-2024-23832: hostile.test serves a document whose id is victim.test's actor."""
     eve = f"{net.hostile.base('hostile.test')}/users/eve"
-    net.hostile.serve(eve, json_doc(net.alice.document(publicKey={
-        "id": f"{eve}#main-key", "owner": net.alice.id,
-        "publicKeyPem": net.mallory.keys.rsa_public_pem()})))  # fmt: skip
+    net.hostile.serve(
+        eve,
+        json_doc(
+            net.alice.document(
+                publicKey={
+                    "id": f"{eve}#main-key",
+                    "owner": net.alice.id,
+                    "publicKeyPem": net.mallory.keys.rsa_public_pem(),
+                }
+            )
+        ),
+    )
     forged = net.alice.activity("Like", "https://elsewhere.example/1", "spoofed-actor")
     body, headers = net.signed(net.mallory, forged, key_id=f"{eve}#main-key")
     await net.expect_refusal(body, headers, 401, "key-unavailable")
@@ -94,8 +103,9 @@ async def test_an_activity_id_on_another_host_is_403(net: Net) -> None:
 async def test_userinfo_in_an_activity_id_does_not_make_it_same_origin(net: Net) -> None:
     port = net.hostile.port
     sneaky = f"http://hostile.test:{port}@victim.test:{port}/activities/userinfo"
-    await net.expect_refusal(*net.signed(net.mallory, _like(net, "u", id=sneaky)), 403,
-                             "activity-origin-mismatch")  # fmt: skip
+    await net.expect_refusal(
+        *net.signed(net.mallory, _like(net, "u", id=sneaky)), 403, "activity-origin-mismatch"
+    )
 
 
 async def test_a_replay_within_the_window_is_accepted_once(net: Net) -> None:
@@ -137,13 +147,16 @@ def _md5(body: bytes) -> str:
     ("case", "values", "reason"),
     [
         ("missing", {"digest": None}, "digest-missing"),
-        ("wrong", {"digest": "SHA-256=" + base64.b64encode(b"\0" * 32).decode()},
-         "digest-mismatch"),
+        (
+            "wrong",
+            {"digest": "SHA-256=" + base64.b64encode(b"\0" * 32).decode()},
+            "digest-mismatch",
+        ),
         ("other-algorithm", {"digest": "md5"}, "digest-algorithm-unsupported"),
         ("one-of-two-wrong", {"digest": "both"}, "digest-mismatch"),
         ("not-base64", {"digest": "SHA-256=***"}, "signature-malformed"),
     ],
-)  # fmt: skip
+)
 async def test_digest_games_are_401(
     net: Net, case: str, values: dict[str, str | None], reason: str
 ) -> None:
@@ -165,19 +178,37 @@ def _sig(net: Net, body: bytes, signature: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("case", "signature", "reason"),
     [
-        ("duplicate-headers", 'keyId="{k}",headers="date",headers="(request-target) host date '
-         'digest",signature="{s}"', "signature-malformed"),
-        ("empty-signature", 'keyId="{k}",headers="(request-target) host date digest",'
-         'signature=""', "signature-malformed"),
-        ("empty-key-id", 'keyId="",headers="(request-target) host date digest",'
-         'signature="{s}"', "signature-malformed"),
-        ("unknown-algorithm", 'keyId="{k}",algorithm="hmac-sha999",headers="(request-target) '
-         'host date digest",signature="{s}"', "algorithm-unsupported"),
+        (
+            "duplicate-headers",
+            'keyId="{k}",headers="date",headers="(request-target) host date '
+            'digest",signature="{s}"',
+            "signature-malformed",
+        ),
+        (
+            "empty-signature",
+            'keyId="{k}",headers="(request-target) host date digest",signature=""',
+            "signature-malformed",
+        ),
+        (
+            "empty-key-id",
+            'keyId="",headers="(request-target) host date digest",signature="{s}"',
+            "signature-malformed",
+        ),
+        (
+            "unknown-algorithm",
+            'keyId="{k}",algorithm="hmac-sha999",headers="(request-target) '
+            'host date digest",signature="{s}"',
+            "algorithm-unsupported",
+        ),
         ("garbage", "this is not a signature header", "signature-malformed"),
-        ("unknown-pseudo-header", 'keyId="{k}",algorithm="hs2019",created=1,headers="(request-'
-         'target) (nonsense) host date digest",signature="{s}"', "component-unsupported"),
+        (
+            "unknown-pseudo-header",
+            'keyId="{k}",algorithm="hs2019",created=1,headers="(request-'
+            'target) (nonsense) host date digest",signature="{s}"',
+            "component-unsupported",
+        ),
     ],
-)  # fmt: skip
+)
 async def test_malformed_signature_headers_are_401(
     net: Net, case: str, signature: str, reason: str
 ) -> None:
@@ -209,8 +240,14 @@ async def test_a_garbled_date_header_is_malformed(net: Net) -> None:
 async def test_an_expired_signature_is_refused(net: Net) -> None:
     body = _body(net, "expired")
     now = int(net.clock.now().timestamp())
-    headers = cavage(net.mallory, net.inbox, body, net.clock, algorithm="hs2019",
-                     params=f",created={now - 600},expires={now - 300}")  # fmt: skip
+    headers = cavage(
+        net.mallory,
+        net.inbox,
+        body,
+        net.clock,
+        algorithm="hs2019",
+        params=f",created={now - 600},expires={now - 300}",
+    )
     await net.expect_refusal(body, headers, 401, "signature-expired")
 
 
@@ -275,8 +312,10 @@ async def test_a_content_digest_with_only_sha512_is_parsed_and_checked(net: Net)
 
 
 async def test_a_weak_rsa_key_is_refused(net: Net) -> None:
-    weak = NodeKeys(rsa=rsa.generate_private_key(public_exponent=65537, key_size=1024),  # noqa: S505
-                    ed25519=generate_keys().ed25519)  # fmt: skip
+    weak = NodeKeys(
+        rsa=rsa.generate_private_key(public_exponent=65537, key_size=1024),  # noqa: S505
+        ed25519=generate_keys().ed25519,
+    )
     feeble = net.hostile.actor("hostile.test", "feeble", keys=weak)
     activity = feeble.activity("Like", "https://elsewhere.example/1", "weak")
     # The first attempt caches the (public) key; the refusal itself must change nothing.
@@ -286,8 +325,7 @@ async def test_a_weak_rsa_key_is_refused(net: Net) -> None:
 
 
 async def test_a_key_id_that_is_not_a_url_is_401(net: Net) -> None:
-    body, headers = net.signed(net.mallory, _like(net, "acct"),
-                               key_id="acct:mallory@hostile.test")  # fmt: skip
+    body, headers = net.signed(net.mallory, _like(net, "acct"), key_id="acct:mallory@hostile.test")
     await net.expect_refusal(body, headers, 401, "key-unavailable")
 
 

@@ -54,8 +54,9 @@ async def _drive(net: Net, session: aiohttp.ClientSession) -> tuple[int, int]:
             await net.settle(rounds=100)
         if time.monotonic() >= report_at:
             rss, peak = _rss_mb()
-            print(f"soak t={elapsed:6.0f}s sent={sent} errors={errors} rss_mb={rss} "
-                  f"max_rss_mb={peak}")  # fmt: skip
+            print(
+                f"soak t={elapsed:6.0f}s sent={sent} errors={errors} rss_mb={rss} max_rss_mb={peak}"
+            )
             report_at += 30
         await asyncio.sleep(max(0.0, sent / RATE - (time.monotonic() - started)))
     return sent, errors
@@ -74,7 +75,9 @@ async def test_the_inbox_under_a_steady_load(make_net: NetFactory) -> None:
     outcomes = await net.outcomes()
     processed = sum(1 for k in outcomes if "soak-" in k)
     rss, peak = _rss_mb()
-    print(f"soak done sent={sent} errors={errors} processed={processed} rss_mb={rss} "
-          f"max_rss_mb={peak}")  # fmt: skip
+    print(
+        f"soak done sent={sent} errors={errors} processed={processed} rss_mb={rss} "
+        f"max_rss_mb={peak}"
+    )
     assert errors == 0
     assert processed == sent, "nothing accepted was lost"

@@ -116,8 +116,11 @@ async def test_a_slow_key_server_is_cut_by_the_whole_request_deadline(net: Net, 
     _short_deadline(net)
     key_id = _key_url(net, f"/keys/{how}#k")
     document = json.dumps(net.mallory.document()).encode()
-    responder = {"drip": net.hostile.drip(document, every=0.05), "hang": net.hostile.hang(),
-                 "stall": net.hostile.stall()}[how]  # fmt: skip
+    responder = {
+        "drip": net.hostile.drip(document, every=0.05),
+        "hang": net.hostile.hang(),
+        "stall": net.hostile.stall(),
+    }[how]
     net.hostile.serve(key_id, responder)
     body, headers = net.signed(net.mallory, _like(net, how), key_id=key_id)
     await net.expect_refusal(body, headers, 401, "key-unavailable")
@@ -209,9 +212,12 @@ async def test_webfinger_answers_pointing_inside_are_refused(
     before = net.target.dump()
     net.caplog.clear()
     problem = await net.target.call(
-        "POST", "/api/v1/admin/following",
-        {"target": f"mallory@hostile.test:{net.hostile.port}"}, role=_admin(), expect=502,
-    )  # fmt: skip
+        "POST",
+        "/api/v1/admin/following",
+        {"target": f"mallory@hostile.test:{net.hostile.port}"},
+        role=_admin(),
+        expect=502,
+    )
     assert problem["reason"] == reason
     assert net.logged(API_LOG, f"status=502 reason={reason}")
     assert net.target.dump() == before
@@ -220,15 +226,20 @@ async def test_webfinger_answers_pointing_inside_are_refused(
 
 async def test_a_webfinger_link_to_another_host_is_not_believed(net: Net) -> None:
     webfinger = f"{net.hostile.base('hostile.test')}/.well-known/webfinger"
-    jrd = {"subject": "acct:mallory@hostile.test",
-           "links": [{"rel": "self", "type": AP_JSON, "href": net.alice.id}]}  # fmt: skip
+    jrd = {
+        "subject": "acct:mallory@hostile.test",
+        "links": [{"rel": "self", "type": AP_JSON, "href": net.alice.id}],
+    }
     net.hostile.serve(webfinger, json_doc(jrd, content_type="application/jrd+json"))
     before = net.target.dump()
     net.caplog.clear()
     problem = await net.target.call(
-        "POST", "/api/v1/admin/following",
-        {"target": f"mallory@hostile.test:{net.hostile.port}"}, role=_admin(), expect=404,
-    )  # fmt: skip
+        "POST",
+        "/api/v1/admin/following",
+        {"target": f"mallory@hostile.test:{net.hostile.port}"},
+        role=_admin(),
+        expect=404,
+    )
     assert problem["reason"] == "actor-not-found"
     assert net.logged(API_LOG, "status=404 reason=actor-not-found")
     assert net.target.dump() == before

@@ -16,22 +16,32 @@ DOCUMENT = ROOT / "THREAT_MODEL.md"
 REFERENCE = re.compile(r"`(tests/[\w/]+\.py)::(\w+)`")
 THREAT_ROW = re.compile(r"^\| ([A-Z]\d+) \|")
 ASSETS = ("Members' private data", "The group's keys", "The trust graph")
-ADVERSARIES = ("A malicious peer", "A compromised coalition node", "A curious outsider",
-               "A stolen laptop")  # fmt: skip
+ADVERSARIES = (
+    "A malicious peer",
+    "A compromised coalition node",
+    "A curious outsider",
+    "A stolen laptop",
+)
 
 
 @cache
 def _functions(path: str) -> frozenset[str]:
     tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
-    return frozenset(node.name for node in ast.walk(tree)
-                     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef))  # fmt: skip
+    return frozenset(
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    )
 
 
 def test_every_named_test_exists() -> None:
     references = REFERENCE.findall(DOCUMENT.read_text(encoding="utf-8"))
     assert len(references) >= 40, "the threat model names the tests that prove it"
-    missing = [f"{path}::{name}" for path, name in references
-               if not (ROOT / path).is_file() or name not in _functions(path)]  # fmt: skip
+    missing = [
+        f"{path}::{name}"
+        for path, name in references
+        if not (ROOT / path).is_file() or name not in _functions(path)
+    ]
     assert not missing, f"THREAT_MODEL.md names tests that do not exist: {missing}"
 
 

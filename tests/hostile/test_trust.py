@@ -15,8 +15,9 @@ from tests.hostile.harness import Actor, sign
 
 
 async def _block(net: Net, host: str) -> None:
-    await net.target.call("PUT", f"/api/v1/admin/peers/{host}", {"level": "blocked"},
-                          role=Role.ADMIN, expect=200)  # fmt: skip
+    await net.target.call(
+        "PUT", f"/api/v1/admin/peers/{host}", {"level": "blocked"}, role=Role.ADMIN, expect=200
+    )
 
 
 @pytest.mark.parametrize(
@@ -46,8 +47,9 @@ async def test_host_normalisation_never_lets_a_blocked_domain_through(
 
 
 async def test_allowlist_mode_refuses_an_unknown_peer(net: Net) -> None:
-    await net.target.call("PUT", "/api/v1/admin/policy", {"mode": "allowlist"},
-                          role=Role.ADMIN, expect=200)  # fmt: skip
+    await net.target.call(
+        "PUT", "/api/v1/admin/policy", {"mode": "allowlist"}, role=Role.ADMIN, expect=200
+    )
     body, headers = net.signed(net.mallory, net.mallory.activity("Like", net.alice.id, "al"))
     await net.expect_refusal(body, headers, 403, "peer-not-allowlisted")
 
@@ -73,8 +75,9 @@ async def test_a_report_from_an_untrusted_peer_is_dropped(net: Net) -> None:
 async def test_a_follow_of_someone_else_is_dropped(net: Net) -> None:
     # The sender's NodeInfo is learnt on any Follow (a cache): learn it first.
     federation = net.target.federation
-    await SoftwareDirectory(net.target.services.store, federation.fetcher,
-                            net.clock).learn(net.mallory.id)  # fmt: skip
+    await SoftwareDirectory(net.target.services.store, federation.fetcher, net.clock).learn(
+        net.mallory.id
+    )
     follow = net.mallory.activity("Follow", net.alice.id, "misdirected")
     await net.expect_drop(net.mallory, follow, "follow-not-for-us")
 
@@ -83,8 +86,9 @@ async def test_a_blocked_peers_follow_never_reaches_the_worker(net: Net) -> None
     await _block(net, "hostile.test")
     follow = net.mallory.activity("Follow", net.target.actor_id, "blocked-follow")
     body = sign_body(follow)
-    await net.expect_refusal(body, sign(net.mallory, net.inbox, body, net.clock), 403,
-                             "peer-blocked")  # fmt: skip
+    await net.expect_refusal(
+        body, sign(net.mallory, net.inbox, body, net.clock), 403, "peer-blocked"
+    )
     assert await net.target.services.store.reader.follows.follower(net.mallory.id) is None
 
 

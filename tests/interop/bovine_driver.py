@@ -95,9 +95,11 @@ async def follow(request: Json) -> Json:
     async with aiohttp.ClientSession() as session:
         transport: Any = _TamperingSession(session) if request.get("tamper") else session
         client = SignedHttpClient(
-            transport, actor["publicKey"]["id"], request["private_pem"],
+            transport,
+            actor["publicKey"]["id"],
+            request["private_pem"],
             digest_method=DIGEST_METHODS[request.get("digest", "digest")],
-        )  # fmt: skip
+        )
         response = await client.post(inbox, json.dumps(activity))
         async with response:
             body = await response.text()

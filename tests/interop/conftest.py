@@ -98,8 +98,20 @@ def ensure_bovine_venv(venv: Path) -> Path:
         created = _run([sys.executable, "-m", "venv", str(venv)])
         if created.returncode != 0:
             pytest.fail(f"could not create a venv at {venv}:\n{created.stderr}")
-        installed = _run([str(python), "-m", "pip", "install", "--disable-pip-version-check",
-                          "--timeout", PIP_TIMEOUT, "--retries", "2", BOVINE])  # fmt: skip
+        installed = _run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--disable-pip-version-check",
+                "--timeout",
+                PIP_TIMEOUT,
+                "--retries",
+                "2",
+                BOVINE,
+            ]
+        )
         if installed.returncode != 0:
             output = installed.stdout + installed.stderr
             shutil.rmtree(venv, ignore_errors=True)
@@ -125,10 +137,15 @@ class BovineDriver:
     async def run(self, command: str, request: dict[str, Any]) -> dict[str, Any]:
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
         process = await asyncio.create_subprocess_exec(
-            str(self.python), str(DRIVER), command, cwd=DRIVER.parent, env=env,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            str(self.python),
+            str(DRIVER),
+            command,
+            cwd=DRIVER.parent,
+            env=env,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+        )
         try:
             async with asyncio.timeout(DRIVER_TIMEOUT):
                 out, err = await process.communicate(json.dumps(request).encode())
@@ -165,8 +182,12 @@ class Captured:
         return replace(self, headers=headers)
 
     def for_driver(self) -> dict[str, Any]:
-        return {"method": self.method, "url": self.url, "headers": self.headers,
-                "body": base64.b64encode(self.body).decode()}  # fmt: skip
+        return {
+            "method": self.method,
+            "url": self.url,
+            "headers": self.headers,
+            "body": base64.b64encode(self.body).decode(),
+        }
 
 
 @dataclass
@@ -224,10 +245,12 @@ async def interop(tmp_path: Path, bovine: BovineDriver) -> AsyncIterator[Interop
     clock = ManualClock(datetime.now(UTC).replace(microsecond=0))
     data = tmp_path / "node"
     done = await initialise(
-        data, public_url=f"http://127.0.0.1:{node_port}", handle="foodbank",
+        data,
+        public_url=f"http://127.0.0.1:{node_port}",
+        handle="foodbank",
         name="Eastside Food Bank",
         private_address_allowlist=f"127.0.0.1:{node_port},127.0.0.1:{bovine_port}",
-    )  # fmt: skip
+    )
     app = build_app(load_settings(data), clock=clock, run_workers=False)
     server = TestServer(app, host="127.0.0.1", port=node_port)
     client = TestClient(server)

@@ -46,11 +46,18 @@ async def _bovine_follows(
     interop: Interop, *, inbox: str = "/actor/inbox", digest: str = "digest", tamper: bool = False
 ) -> dict[str, Any]:
     made = await _bovine_actor(interop)
-    return await interop.bovine.run("follow", {
-        "actor": made["actor"], "private_pem": made["private_pem"],
-        "object": f"{interop.node.url}/actor", "inbox": f"{interop.node.url}{inbox}",
-        "follow_id": f"{interop.remote.actor_id}/follows/1", "digest": digest, "tamper": tamper,
-    })  # fmt: skip
+    return await interop.bovine.run(
+        "follow",
+        {
+            "actor": made["actor"],
+            "private_pem": made["private_pem"],
+            "object": f"{interop.node.url}/actor",
+            "inbox": f"{interop.node.url}{inbox}",
+            "follow_id": f"{interop.remote.actor_id}/follows/1",
+            "digest": digest,
+            "tamper": tamper,
+        },
+    )
 
 
 async def _followed(

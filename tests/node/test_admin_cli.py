@@ -116,8 +116,16 @@ def line_of(out: str, start: str) -> str:
 
 
 def test_levels_round_trip_through_peers_list_and_audit(cli: Callable[..., Run]) -> None:
-    blocked = cli("peers", "block", "Spam.Example.", "--reject-media", "--public-comment", "Spam",
-                  "--reason", "spam wave")  # fmt: skip
+    blocked = cli(
+        "peers",
+        "block",
+        "Spam.Example.",
+        "--reject-media",
+        "--public-comment",
+        "Spam",
+        "--reason",
+        "spam wave",
+    )
     assert blocked.code == 0
     assert "spam.example is now blocked" in blocked.out
     assert cli("peers", "limit", "noisy.example", "--reason", "too loud").code == 0
@@ -126,10 +134,20 @@ def test_levels_round_trip_through_peers_list_and_audit(cli: Callable[..., Run])
     assert cli("peers", "unblock", "spam.example:443", "--reason", "apologised").code == 0
 
     listed = cli("peers", "list").out
-    assert line_of(listed, "host").split() == ["host", "level", "severity", "flags", "comment",
-                                               "updated"]  # fmt: skip
-    assert line_of(listed, "spam.example").split()[1:5] == ["unknown", "noop", "reject-media",
-                                                            "Spam"]  # fmt: skip
+    assert line_of(listed, "host").split() == [
+        "host",
+        "level",
+        "severity",
+        "flags",
+        "comment",
+        "updated",
+    ]
+    assert line_of(listed, "spam.example").split()[1:5] == [
+        "unknown",
+        "noop",
+        "reject-media",
+        "Spam",
+    ]
     assert line_of(listed, "noisy.example").split()[1:3] == ["limited", "silence"]
     assert line_of(listed, "friends.example").split()[1] == "partner"
     assert line_of(listed, "pals.example").split()[1] == "trusted"
@@ -142,18 +160,25 @@ def test_levels_round_trip_through_peers_list_and_audit(cli: Callable[..., Run])
     rows = list(csv.DictReader(io.StringIO(cli("audit", "--csv").out)))
     assert list(rows[0]) == ["id", "at", "who", "action", "subject", "detail", "reason"]
     assert [(r["who"], r["action"], r["subject"]) for r in rows] == [
-        ("cli", "peer.level", "spam.example"), ("cli", "peer.level", "pals.example"),
-        ("cli", "peer.level", "friends.example"), ("cli", "peer.level", "noisy.example"),
         ("cli", "peer.level", "spam.example"),
-    ]  # fmt: skip
-    assert json.loads(rows[0]["detail"]) == {"level": ["blocked", "unknown"],
-                                             "severity": ["suspend", "noop"]}  # fmt: skip
+        ("cli", "peer.level", "pals.example"),
+        ("cli", "peer.level", "friends.example"),
+        ("cli", "peer.level", "noisy.example"),
+        ("cli", "peer.level", "spam.example"),
+    ]
+    assert json.loads(rows[0]["detail"]) == {
+        "level": ["blocked", "unknown"],
+        "severity": ["suspend", "noop"],
+    }
     assert rows[0]["reason"] == "apologised"
     assert json.loads(rows[-1]["detail"])["reject_media"] == [False, True]
     assert " " not in rows[-1]["detail"], "compact JSON"
 
-    latest = list(csv.DictReader(io.StringIO(
-        cli("audit", "--subject", "SPAM.example", "--limit", "1", "--csv").out)))  # fmt: skip
+    latest = list(
+        csv.DictReader(
+            io.StringIO(cli("audit", "--subject", "SPAM.example", "--limit", "1", "--csv").out)
+        )
+    )
     assert [r["reason"] for r in latest] == ["apologised"]
 
     again = cli("peers", "unblock", "spam.example")
@@ -182,8 +207,9 @@ def test_peers_show_lists_follows_fingerprints_and_audit(
     async def seed(repos: Repositories) -> None:
         follower = Follower(actor, f"{actor}/inbox", None, "https://peer.example/f/1", "accepted")
         await repos.follows.add_follower(follower, NOW)
-        await repos.follows.add_following(Followee(actor, "https://aid.example/f/2", "pending"),
-                                          NOW)  # fmt: skip
+        await repos.follows.add_following(
+            Followee(actor, "https://aid.example/f/2", "pending"), NOW
+        )
         await repos.trust.record_fingerprint(f"{actor}#main-key", "SHA256:abc123", NOW)
 
     in_store(data, seed)
@@ -211,9 +237,13 @@ def test_peer_text_cannot_drive_the_terminal(
 
     async def report(repos: Repositories) -> None:
         await repos.trust.add_report(
-            "in", "https://odd.example/flag/1", "https://odd.example/a",
-            ["https://aid.example/offers/1"], "bad \x1b]0;x\x07", NOW,
-        )  # fmt: skip
+            "in",
+            "https://odd.example/flag/1",
+            "https://odd.example/a",
+            ["https://aid.example/offers/1"],
+            "bad \x1b]0;x\x07",
+            NOW,
+        )
 
     in_store(data, report)
     listed = cli("peers", "list").out
@@ -228,8 +258,9 @@ def test_peer_text_cannot_drive_the_terminal(
 def test_policy_set_and_show(cli: Callable[..., Run]) -> None:
     shown = cli("policy", "show").out
     assert line_of(shown, "mode").split()[:2] == ["mode", "open"]
-    changed = cli("policy", "set", "--mode", "allowlist", "--approve-followers", "--reason",
-                  "closing ranks")  # fmt: skip
+    changed = cli(
+        "policy", "set", "--mode", "allowlist", "--approve-followers", "--reason", "closing ranks"
+    )
     assert changed.code == 0
     shown = cli("policy", "show").out
     assert line_of(shown, "mode").split()[:2] == ["mode", "allowlist"]
@@ -273,8 +304,11 @@ def test_blocks_import_is_a_dry_run_until_applied(
     assert "Imported: 2 added, 1 changed, 0 unchanged." in applied.out
     listed = cli("peers", "list").out
     assert line_of(listed, "spam-farm.example").split()[1:3] == ["blocked", "suspend"]
-    assert line_of(listed, "harassment.example").split()[1:4] == ["blocked", "suspend",
-                                                                  "reject-media,"]  # fmt: skip
+    assert line_of(listed, "harassment.example").split()[1:4] == [
+        "blocked",
+        "suspend",
+        "reject-media,",
+    ]
     assert line_of(listed, "bots.example").split()[1:3] == ["limited", "silence"]
     actions = [row[0] for row in query(data, "SELECT action FROM audit_log WHERE who = 'cli'")]
     assert actions.count("blocklist.import") == 1
@@ -284,9 +318,11 @@ def test_a_blocklist_with_bad_rows_imports_nothing(
     cli: Callable[..., Run], data: Path, tmp_path: Path
 ) -> None:
     blocklist = tmp_path / "bad.csv"
-    blocklist.write_text(f"{HEADER}\ngood.example,suspend,false,false,,false\n"
-                         "bad host,suspend,false,false,,false\n"
-                         "also.example,suspend,maybe,false,,false\n")  # fmt: skip
+    blocklist.write_text(
+        f"{HEADER}\ngood.example,suspend,false,false,,false\n"
+        "bad host,suspend,false,false,,false\n"
+        "also.example,suspend,maybe,false,,false\n"
+    )
     before = dump_database(data / "node.db")
     failed = cli("blocks", "import", str(blocklist), "--apply")
     assert failed.code == 1
@@ -332,9 +368,12 @@ def test_keys_rotate_writes_new_keys_an_update_and_an_audit_entry(
     cli: Callable[..., Run], data: Path
 ) -> None:
     follower = Follower(
-        "https://peer.example/actor", "https://peer.example/actor/inbox",
-        "https://peer.example/inbox", "https://peer.example/f/1", "accepted",
-    )  # fmt: skip
+        "https://peer.example/actor",
+        "https://peer.example/actor/inbox",
+        "https://peer.example/inbox",
+        "https://peer.example/f/1",
+        "accepted",
+    )
     in_store(data, lambda repos: repos.follows.add_follower(follower, NOW))
     keys = data / "keys"
     before = {name: (keys / name).read_bytes() for name in ("rsa.pem", "ed25519.pem")}
@@ -348,8 +387,9 @@ def test_keys_rotate_writes_new_keys_an_update_and_an_audit_entry(
     updates = query(data, "SELECT seq, body FROM outbox_activities WHERE type = 'Update'")
     assert len(updates) == 1
     assert key_id in updates[0][1], "the Update carries the new key"
-    inboxes = query(data, "SELECT inbox, state FROM deliveries WHERE activity_seq = ?",
-                    updates[0][0])  # fmt: skip
+    inboxes = query(
+        data, "SELECT inbox, state FROM deliveries WHERE activity_seq = ?", updates[0][0]
+    )
     assert inboxes == [("https://peer.example/inbox", "pending")]
     audit = query(data, "SELECT who, detail FROM audit_log WHERE action = 'key.rotated'")
     assert [(who, json.loads(detail)) for who, detail in audit] == [
@@ -358,10 +398,20 @@ def test_keys_rotate_writes_new_keys_an_update_and_an_audit_entry(
 
 
 def test_follow_requests_pending_approve_and_reject(cli: Callable[..., Run], data: Path) -> None:
-    asking = Follower("https://peer.example/actor", "https://peer.example/actor/inbox", None,
-                      "https://peer.example/follows/1", "pending")  # fmt: skip
-    other = Follower("https://other.example/actor", "https://other.example/inbox", None,
-                     "https://other.example/follows/9", "pending")  # fmt: skip
+    asking = Follower(
+        "https://peer.example/actor",
+        "https://peer.example/actor/inbox",
+        None,
+        "https://peer.example/follows/1",
+        "pending",
+    )
+    other = Follower(
+        "https://other.example/actor",
+        "https://other.example/inbox",
+        None,
+        "https://other.example/follows/9",
+        "pending",
+    )
 
     async def ask(repos: Repositories) -> None:
         await repos.follows.add_follower(asking, NOW)
@@ -378,12 +428,17 @@ def test_follow_requests_pending_approve_and_reject(cli: Callable[..., Run], dat
     assert "Approved" in approved.out
     assert cli("follows", "reject", other.actor_id).code == 0
     assert query(data, "SELECT actor_id, state FROM followers") == [(asking.actor_id, "accepted")]
-    sent = query(data, "SELECT a.type, d.inbox, d.state FROM outbox_activities a"
-                       " JOIN deliveries d ON d.activity_seq = a.seq ORDER BY a.seq")  # fmt: skip
+    sent = query(
+        data,
+        "SELECT a.type, d.inbox, d.state FROM outbox_activities a"
+        " JOIN deliveries d ON d.activity_seq = a.seq ORDER BY a.seq",
+    )
     assert sent == [("Accept", asking.inbox, "pending"), ("Reject", other.inbox, "pending")]
     audit = query(data, "SELECT who, action, subject, reason FROM audit_log ORDER BY id")
-    assert audit == [("cli", "follow.approved", asking.actor_id, "our neighbours"),
-                     ("cli", "follow.rejected", other.actor_id, "")]  # fmt: skip
+    assert audit == [
+        ("cli", "follow.approved", asking.actor_id, "our neighbours"),
+        ("cli", "follow.rejected", other.actor_id, ""),
+    ]
 
     assert "No follow requests" in cli("follows", "pending").out
     twice = cli("follows", "approve", asking.actor_id)
@@ -418,8 +473,11 @@ class Server:
 @contextmanager
 def serving(data: Path, port: int) -> Iterator[Server]:
     """The node on ``data`` serving 127.0.0.1:``port`` from its own thread and event loop."""
-    app = build_app(load_settings(data), run_workers=False,
-                    session_factory=loopback_session(LoopbackOnlySockets()))  # fmt: skip
+    app = build_app(
+        load_settings(data),
+        run_workers=False,
+        session_factory=loopback_session(LoopbackOnlySockets()),
+    )
     loop = asyncio.new_event_loop()
     ready = threading.Event()
 
@@ -464,8 +522,22 @@ def loopback_peer(tmp_path: Path) -> Iterator[str]:
     """Another node, serving on a 127.0.0.1 port; yields its handle."""
     port = free_port()
     data = tmp_path / "peer"
-    assert main(["init", "--data", str(data), "--public-url", f"http://127.0.0.1:{port}",
-                 "--handle", "pantry", "--name", "Pantry"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "init",
+                "--data",
+                str(data),
+                "--public-url",
+                f"http://127.0.0.1:{port}",
+                "--handle",
+                "pantry",
+                "--name",
+                "Pantry",
+            ]
+        )
+        == 0
+    )
     with serving(data, port):
         yield f"pantry@127.0.0.1:{port}"
 
@@ -492,37 +564,59 @@ def test_follow_a_loopback_peer_and_list_following(
     following = capsys.readouterr().out
     assert actor in following
     assert "pending" in following
-    sent = query(data, "SELECT a.type, d.inbox FROM outbox_activities a"
-                       " JOIN deliveries d ON d.activity_seq = a.seq")  # fmt: skip
+    sent = query(
+        data,
+        "SELECT a.type, d.inbox FROM outbox_activities a"
+        " JOIN deliveries d ON d.activity_seq = a.seq",
+    )
     assert sent == [("Follow", f"{actor}/inbox")]
     assert query(data, "SELECT level FROM peers WHERE host = ?", host) == [("trusted",)]
     assert ("cli", "follow.sent") in query(data, "SELECT who, action FROM audit_log")
 
 
 def test_follow_with_filters_catches_up_with_a_progress_bar(
-    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     port = free_port()
     peer = tmp_path / "pantry"
-    assert main(["init", "--data", str(peer), "--public-url", f"http://127.0.0.1:{port}",
-                 "--handle", "pantry", "--name", "Pantry"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "init",
+                "--data",
+                str(peer),
+                "--public-url",
+                f"http://127.0.0.1:{port}",
+                "--handle",
+                "pantry",
+                "--name",
+                "Pantry",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["token", "create", "--data", str(peer), "--role", "coordinator"]) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
     with serving(peer, port):
         for title, category in (("Rice", "food"), ("Blankets", "household"), ("Tins", "food")):
             request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/api/v1/offers", method="POST",
+                f"http://127.0.0.1:{port}/api/v1/offers",
+                method="POST",
                 data=json.dumps({"title": title, "category": category}).encode(),
                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-            )  # fmt: skip
+            )
             with urllib.request.urlopen(request, timeout=5):  # noqa: S310 (loopback)
                 pass
         monkeypatch.setenv("SOLIDARITY_PRIVATE_ADDRESS_ALLOWLIST", f"127.0.0.1:{port}")
         session = loopback_session(LoopbackOnlySockets())
-        code = main(["follow", f"pantry@127.0.0.1:{port}", "--data", str(data),
-                     "--category", "food"], session_factory=session)  # fmt: skip
+        code = main(
+            ["follow", f"pantry@127.0.0.1:{port}", "--data", str(data), "--category", "food"],
+            session_factory=session,
+        )
     assert code == 0
     out = capsys.readouterr().out
     assert "Catching up" in out

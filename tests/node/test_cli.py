@@ -27,14 +27,28 @@ def test_init_creates_settings_keys_and_database(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = tmp_path / "data"
-    code = main(["init", "--data", str(data), "--public-url", "https://aid.example/",
-                 "--handle", "eastside", "--name", "Eastside Mutual Aid"])  # fmt: skip
+    code = main(
+        [
+            "init",
+            "--data",
+            str(data),
+            "--public-url",
+            "https://aid.example/",
+            "--handle",
+            "eastside",
+            "--name",
+            "Eastside Mutual Aid",
+        ]
+    )
     assert code == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert token.startswith("sn_")
     settings = tomllib.loads((data / "settings.toml").read_text())
-    assert settings == {"public_url": "https://aid.example", "handle": "eastside",
-                        "name": "Eastside Mutual Aid"}  # fmt: skip
+    assert settings == {
+        "public_url": "https://aid.example",
+        "handle": "eastside",
+        "name": "Eastside Mutual Aid",
+    }
     for key in ("rsa.pem", "ed25519.pem"):
         assert stat.S_IMODE((data / "keys" / key).stat().st_mode) == 0o600
     keys = load_keys(data / "keys")
@@ -64,21 +78,33 @@ def test_account_create(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     data = tmp_path / "data"
     main(["init", "--data", str(data), "--public-url", "https://aid.example"])
     monkeypatch.setenv("SOLIDARITY_PASSWORD", "short")
-    assert main(["account", "create", "--data", str(data), "--username", "ana",
-                 "--role", "coordinator"]) == 2  # fmt: skip
+    assert (
+        main(
+            ["account", "create", "--data", str(data), "--username", "ana", "--role", "coordinator"]
+        )
+        == 2
+    )
     monkeypatch.setenv("SOLIDARITY_PASSWORD", "correct horse battery")
-    assert main(["account", "create", "--data", str(data), "--username", "ana",
-                 "--role", "coordinator"]) == 0  # fmt: skip
-    assert main(["account", "create", "--data", str(data), "--username", "ana",
-                 "--role", "admin"]) == 1  # fmt: skip
+    assert (
+        main(
+            ["account", "create", "--data", str(data), "--username", "ana", "--role", "coordinator"]
+        )
+        == 0
+    )
+    assert (
+        main(["account", "create", "--data", str(data), "--username", "ana", "--role", "admin"])
+        == 1
+    )
 
 
 def _serve(data: Path, port: int) -> tuple[subprocess.Popen[str], list[str]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "admin.cli", "serve", "--data", str(data), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+    )
     lines: list[str] = []
     assert process.stdout is not None
     for line in process.stdout:
@@ -96,10 +122,11 @@ def test_serve_initialises_an_empty_dir_once(tmp_path: Path) -> None:
         token = next(line.split(": ")[1] for line in lines if line.startswith("Admin token"))
         assert f"http://127.0.0.1:{port}" in lines[-1]
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/api/v1/offers", method="POST",
+            f"http://127.0.0.1:{port}/api/v1/offers",
+            method="POST",
             data=b'{"title": "Rice", "category": "food"}',
             headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-        )  # fmt: skip
+        )
         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (loopback)
             assert response.status == 201
     finally:

@@ -35,9 +35,21 @@ def _three_free_ports() -> int:
 
 def _start(root: Path, port: int, *extra: str) -> subprocess.Popen[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "admin.cli", "demo", "--data", str(root), "--port", str(port),
-         *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "admin.cli",
+            "demo",
+            "--data",
+            str(root),
+            "--port",
+            str(port),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None
     for line in process.stdout:
         if line.startswith("Demo ready"):
@@ -66,8 +78,9 @@ def _api(port: int, path: str, token: str | None = None, body: Any = None) -> An
 
 
 def _token(port: int) -> str:
-    signed_in = _api(port, "/api/v1/tokens", body={"username": "admin",
-                                                   "password": "solidarity-demo"})  # fmt: skip
+    signed_in = _api(
+        port, "/api/v1/tokens", body={"username": "admin", "password": "solidarity-demo"}
+    )
     return str(signed_in["token"])
 
 

@@ -88,10 +88,20 @@ def test_hxl_hashtag_row_is_second_and_well_formed() -> None:
     assert all(HXL_TAG.fullmatch(tag) for tag in tags), tags
     assert len(set(tags)) == len(tags)
     assert {
-        "#sector", "#item+type", "#item+name", "#indicator+purpose", "#value", "#item+unit",
-        "#loc+name", "#geo+lat", "#geo+lon", "#date+end", "#org+name", "#meta+url",
+        "#sector",
+        "#item+type",
+        "#item+name",
+        "#indicator+purpose",
+        "#value",
+        "#item+unit",
+        "#loc+name",
+        "#geo+lat",
+        "#geo+lon",
+        "#date+end",
+        "#org+name",
+        "#meta+url",
         "#status+urgency",
-    } <= set(tags)  # fmt: skip
+    } <= set(tags)
     assert len(rows) == 1
 
 
@@ -128,9 +138,17 @@ def test_every_category_exports_its_cluster() -> None:
 
 def test_items_without_location_have_empty_geo_cells() -> None:
     bare = _item(
-        latitude=None, longitude=None, radius_km=None, area=None, location_precision=None,
-        ends_at=None, relayed_by=None, quantity=None, available=None, unit=None,
-    )  # fmt: skip
+        latitude=None,
+        longitude=None,
+        radius_km=None,
+        area=None,
+        location_precision=None,
+        ends_at=None,
+        relayed_by=None,
+        quantity=None,
+        available=None,
+        unit=None,
+    )
     (row,) = _csv([bare])[2]
     for tag in ("#geo+lat", "#geo+lon", "#geo+radius", "#geo+precision", "#loc+name"):
         assert row[tag] == "", tag
@@ -263,9 +281,19 @@ def test_private_details_never_reach_an_export() -> None:
 
 def test_export_item_has_no_field_for_personal_data() -> None:
     forbidden = (
-        "contact", "note", "email", "mail", "phone", "mobile", "address", "person",
-        "private", "requester", "recipient", "comment",
-    )  # fmt: skip
+        "contact",
+        "note",
+        "email",
+        "mail",
+        "phone",
+        "mobile",
+        "address",
+        "person",
+        "private",
+        "requester",
+        "recipient",
+        "comment",
+    )
     names = [f.name for f in fields(ExportItem)]
     assert "updated_at" in names, "introspection sees the fields"
     leaks = [name for name in names for word in forbidden if word in name.lower()]

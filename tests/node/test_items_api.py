@@ -120,12 +120,17 @@ async def test_non_public_items_need_a_token(node: Node) -> None:
 
 
 async def test_filters(node: Node) -> None:
-    rice = await node.offer(title="Rice", urgency="within-1-2-days",
-                            location={"latitude": 51.5, "longitude": -0.12})  # fmt: skip
-    blankets = await node.offer(title="Wool blankets", category="household",
-                                location={"latitude": 53.48, "longitude": -2.24})  # fmt: skip
-    await node.call("POST", f"/api/v1/offers/{blankets['id']}/close", {"reason": "duplicate"},
-                    expect=200)  # fmt: skip
+    rice = await node.offer(
+        title="Rice", urgency="within-1-2-days", location={"latitude": 51.5, "longitude": -0.12}
+    )
+    blankets = await node.offer(
+        title="Wool blankets",
+        category="household",
+        location={"latitude": 53.48, "longitude": -2.24},
+    )
+    await node.call(
+        "POST", f"/api/v1/offers/{blankets['id']}/close", {"reason": "duplicate"}, expect=200
+    )
 
     async def ids(query: str) -> list[str]:
         page = await node.call("GET", f"/api/v1/offers?{query}", expect=200)
@@ -160,8 +165,21 @@ async def test_paging_is_newest_first_and_stable(node: Node) -> None:
 async def test_categories_and_node(node: Node) -> None:
     categories = await node.call("GET", "/api/v1/categories", role=None, expect=200)
     codes = [c["code"] for c in categories["categories"]]
-    assert codes == ["food", "water", "hygiene", "shelter", "household", "medical", "transport",
-                     "energy-comms", "care", "skills", "time", "cash", "other"]  # fmt: skip
+    assert codes == [
+        "food",
+        "water",
+        "hygiene",
+        "shelter",
+        "household",
+        "medical",
+        "transport",
+        "energy-comms",
+        "care",
+        "skills",
+        "time",
+        "cash",
+        "other",
+    ]
     food = categories["categories"][0]
     assert food["iri"] == "https://w3id.org/solidarity-node/taxonomy#food"
     assert food["related"] == ["water"]

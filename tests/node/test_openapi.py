@@ -72,18 +72,36 @@ async def test_every_endpoint_answers_as_documented(node: Node) -> None:
     await check("POST", "/api/v1/accounts", "/api/v1/accounts", account, role=Role.ADMIN)
     await check("POST", "/api/v1/accounts", "/api/v1/accounts", account, role=Role.ADMIN)  # 409
     await check("POST", "/api/v1/accounts", "/api/v1/accounts", account)  # 403
-    await check("POST", "/api/v1/tokens", "/api/v1/tokens",
-                {"username": "ana", "password": "correct horse battery"}, role=None)  # fmt: skip
-    await check("POST", "/api/v1/tokens", "/api/v1/tokens",
-                {"username": "ana", "password": "nope"}, role=None)  # fmt: skip
+    await check(
+        "POST",
+        "/api/v1/tokens",
+        "/api/v1/tokens",
+        {"username": "ana", "password": "correct horse battery"},
+        role=None,
+    )
+    await check(
+        "POST",
+        "/api/v1/tokens",
+        "/api/v1/tokens",
+        {"username": "ana", "password": "nope"},
+        role=None,
+    )
     await check("GET", "/api/v1/node", "/api/v1/node", role=None)
     await check("GET", "/api/v1/categories", "/api/v1/categories", role=None)
     for kind in ("offers", "requests"):
         base, one = f"/api/v1/{kind}", f"/api/v1/{kind}/{{id}}"
-        item = await check("POST", base, base, {
-            "title": "Blankets", "category": "household", "draft": True,
-            "location": {"latitude": 1.5, "longitude": 2.5}, "private": {"contact": "Ana"},
-        })  # fmt: skip
+        item = await check(
+            "POST",
+            base,
+            base,
+            {
+                "title": "Blankets",
+                "category": "household",
+                "draft": True,
+                "location": {"latitude": 1.5, "longitude": 2.5},
+                "private": {"contact": "Ana"},
+            },
+        )
         await check("POST", base, base, {"title": ""})  # 422
         await check("POST", base, base, {"title": "x", "category": "food"}, role=None)  # 401
         path = f"{base}/{item['id']}"
@@ -103,10 +121,19 @@ async def test_every_endpoint_answers_as_documented(node: Node) -> None:
         await check("DELETE", one, path)  # 404
     # Operations that need peers are exercised against real nodes in tests/e2e.
     # Notifications need an account's token: tests/notifications/test_api_documented.py.
-    federated = ("/api/v1/admin", "/api/v1/relays", "/api/v1/claims", "/api/v1/feed",
-                 "/api/v1/matches", "/api/v1/notifications")  # fmt: skip
-    operations = {(m, p) for p, ops in doc["paths"].items() for m in ops
-                  if not p.startswith(federated)
-                  and not p.endswith(("/matches", "/refer"))}  # fmt: skip
+    federated = (
+        "/api/v1/admin",
+        "/api/v1/relays",
+        "/api/v1/claims",
+        "/api/v1/feed",
+        "/api/v1/matches",
+        "/api/v1/notifications",
+    )
+    operations = {
+        (m, p)
+        for p, ops in doc["paths"].items()
+        for m in ops
+        if not p.startswith(federated) and not p.endswith(("/matches", "/refer"))
+    }
     covered = {(m, p) for m, p, status in check.seen if status.startswith("2")}
     assert operations == covered, f"not exercised: {operations - covered}"

@@ -34,11 +34,18 @@ async def test_metrics_expose_the_named_series(node: Node) -> None:
     await node.offer()
     await node.call("GET", "/api/v1/offers", expect=200)
     text = await (await node.client.get("/metrics")).text()
-    for series in ("solidarity_inbox_accepted_total", "solidarity_http_request_seconds_bucket",
-                   'solidarity_items{purpose="offer",status="open"} 1.0'):  # fmt: skip
+    for series in (
+        "solidarity_inbox_accepted_total",
+        "solidarity_http_request_seconds_bucket",
+        'solidarity_items{purpose="offer",status="open"} 1.0',
+    ):
         assert series in text, series
-    for declared in ("solidarity_inbox_rejected_total", "solidarity_delivery_queue",
-                     "solidarity_circuit_open", "solidarity_inbox_queue"):  # fmt: skip
+    for declared in (
+        "solidarity_inbox_rejected_total",
+        "solidarity_delivery_queue",
+        "solidarity_circuit_open",
+        "solidarity_inbox_queue",
+    ):
         assert f"# TYPE {declared}" in text, declared
 
 
@@ -58,8 +65,9 @@ def _writer(
                 " 'one', 1, 1, 'anytime', 't', 'public', 'open', 't', 't')",
                 (f"item-{n}", f"Item {n}"),
             )
-            conn.execute("INSERT INTO item_private (item_id, contact) VALUES (?, 'x')",
-                         (f"item-{n}",))  # fmt: skip
+            conn.execute(
+                "INSERT INTO item_private (item_id, contact) VALUES (?, 'x')", (f"item-{n}",)
+            )
         done.append(n)
         if n == 50:
             enough.set()
@@ -123,9 +131,15 @@ def test_json_logs_are_one_object_per_line() -> None:
 
     from node.logs import JsonFormatter
 
-    record = logging.LogRecord("solidarity.inbox", logging.INFO, __file__, 1,
-                               "inbox rejected status=%d reason=%s", (401, "signature-invalid"),
-                               None)  # fmt: skip
+    record = logging.LogRecord(
+        "solidarity.inbox",
+        logging.INFO,
+        __file__,
+        1,
+        "inbox rejected status=%d reason=%s",
+        (401, "signature-invalid"),
+        None,
+    )
     line = JsonFormatter().format(record)
     assert "\n" not in line
     entry = json.loads(line)

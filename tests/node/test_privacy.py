@@ -40,11 +40,15 @@ async def test_exact_points_are_never_stored_logged_or_exported(
             points.append((lat, lon))
             kind = "offers" if n % 2 else "requests"
             created = await node.call(
-                "POST", f"/api/v1/{kind}",
-                {"title": f"Item {n}", "category": "food",
-                 "location": {"latitude": lat, "longitude": lon}},
+                "POST",
+                f"/api/v1/{kind}",
+                {
+                    "title": f"Item {n}",
+                    "category": "food",
+                    "location": {"latitude": lat, "longitude": lon},
+                },
                 expect=201,
-            )  # fmt: skip
+            )
             exported.append(json.dumps(created))
             place = created["location"]
             assert haversine_km(lat, lon, place["latitude"], place["longitude"]) <= 5.0
@@ -88,16 +92,20 @@ async def test_admin_areas(make_node: NodeFactory) -> None:
     node: Node = await make_node(location_precision="admin-area", areas=areas)
     by_point = await node.offer(location={"latitude": 9.91, "longitude": 10.01})
     assert by_point["location"] == {
-        "precision": "admin-area", "latitude": 9.9, "longitude": 10.0, "radius_km": 5.0,
+        "precision": "admin-area",
+        "latitude": 9.9,
+        "longitude": 10.0,
+        "radius_km": 5.0,
         "area": "Southside",
-    }  # fmt: skip
+    }
     by_name = await node.offer(location={"area": "northside"})
     assert by_name["location"]["area"] == "Northside"
     problem = await node.call(
-        "POST", "/api/v1/offers",
+        "POST",
+        "/api/v1/offers",
         {"title": "x", "category": "food", "location": {"latitude": 50, "longitude": 10}},
         expect=422,
-    )  # fmt: skip
+    )
     assert problem["reason"] == "location-outside-areas"
 
 
@@ -105,8 +113,9 @@ async def test_private_details_are_deleted_after_retention(node: Node) -> None:
     closed = await node.offer(private={"contact": "Ana 555-0100", "notes": "back door"})
     expiring = await node.offer(ends_at="2026-03-02T00:00:00Z", private={"contact": "Bo"})
     kept = await node.offer(private={"contact": "Cy 555-0199"})
-    await node.call("POST", f"/api/v1/offers/{closed['id']}/close", {"reason": "fulfilled"},
-                    expect=200)  # fmt: skip
+    await node.call(
+        "POST", f"/api/v1/offers/{closed['id']}/close", {"reason": "fulfilled"}, expect=200
+    )
     node.clock.advance(timedelta(days=1))
     assert await ExpirySweep(node.services.items).run_once() == 1
     retention = RetentionSweep(node.services.items)

@@ -47,9 +47,15 @@ def test_areas_from_toml_and_environment(tmp_path: Path, monkeypatch: pytest.Mon
 
 @pytest.mark.parametrize(
     "toml",
-    ['port = "many"', 'location_precision = "street"', 'location_precision = "admin-area"',
-     'handle = "Not A Handle!"', 'unknown_setting = 1', 'smtp_security = "ssl"'],
-)  # fmt: skip
+    [
+        'port = "many"',
+        'location_precision = "street"',
+        'location_precision = "admin-area"',
+        'handle = "Not A Handle!"',
+        "unknown_setting = 1",
+        'smtp_security = "ssl"',
+    ],
+)
 def test_invalid_settings_are_refused(tmp_path: Path, toml: str) -> None:
     (tmp_path / "settings.toml").write_text(toml + "\n")
     with pytest.raises(ValidationError):

@@ -43,16 +43,16 @@ async def test_a_leaked_token_is_revoked_at_once(node: Node) -> None:
     assert await _as(node, phone, "/api/v1/offers") == 401
     live = await node.call("GET", "/api/v1/admin/tokens", role=ADMIN, expect=200)
     assert ana["id"] not in [t["id"] for t in live["tokens"]]
-    everything = await node.call("GET", "/api/v1/admin/tokens?revoked=true", role=ADMIN,
-                                 expect=200)  # fmt: skip
+    everything = await node.call("GET", "/api/v1/admin/tokens?revoked=true", role=ADMIN, expect=200)
     assert next(t for t in everything["tokens"] if t["id"] == ana["id"])["revoked_at"]
     audit = await node.call("GET", "/api/v1/admin/audit", role=ADMIN, expect=200)
     assert ("token.revoke", f"token:{ana['id']}") in [
         (e["action"], e["subject"]) for e in audit["entries"]
     ]
 
-    again = await node.call("POST", f"/api/v1/admin/tokens/{ana['id']}/revoke", role=ADMIN,
-                            expect=404)  # fmt: skip
+    again = await node.call(
+        "POST", f"/api/v1/admin/tokens/{ana['id']}/revoke", role=ADMIN, expect=404
+    )
     assert again["reason"] == "token-unknown"
 
 
@@ -61,8 +61,9 @@ async def test_an_admin_cannot_revoke_the_token_in_use_and_coordinators_cannot_l
 ) -> None:
     listed = await node.call("GET", "/api/v1/admin/tokens", role=ADMIN, expect=200)
     mine = next(t for t in listed["tokens"] if t["label"] == "first admin token")
-    refused = await node.call("POST", f"/api/v1/admin/tokens/{mine['id']}/revoke", role=ADMIN,
-                              expect=409)  # fmt: skip
+    refused = await node.call(
+        "POST", f"/api/v1/admin/tokens/{mine['id']}/revoke", role=ADMIN, expect=409
+    )
     assert refused["reason"] == "token-in-use"
     assert await _as(node, node.admin_token, "/api/v1/admin/tokens") == 200
     await node.call("GET", "/api/v1/admin/tokens", expect=403)

@@ -114,8 +114,9 @@ class NoticeNode(Node):
     def sweeps(self) -> NotificationSweeps:
         if self._sweeps is None:
             federation = self.app[FEDERATION]
-            self._sweeps = notification_sweeps(self.services, federation.session,
-                                               federation.addresses)  # fmt: skip
+            self._sweeps = notification_sweeps(
+                self.services, federation.session, federation.addresses
+            )
         return self._sweeps
 
     async def scan(self) -> int:
@@ -137,13 +138,15 @@ class NoticeNode(Node):
         token, _ = await self.services.accounts.sign_in(username, "correct horse battery")
         headers = {"Authorization": f"Bearer {token}"}
         if prefs:
-            response = await self.client.patch("/api/v1/notifications/preferences", json=prefs,
-                                               headers=headers)  # fmt: skip
+            response = await self.client.patch(
+                "/api/v1/notifications/preferences", json=prefs, headers=headers
+            )
             assert response.status == 200, await response.text()
         return headers
 
-    async def as_user(self, headers: dict[str, str], method: str, path: str,
-                      json: Any = None, expect: int = 200) -> Any:  # fmt: skip
+    async def as_user(
+        self, headers: dict[str, str], method: str, path: str, json: Any = None, expect: int = 200
+    ) -> Any:
         response = await self.client.request(method, path, json=json, headers=headers)
         body = await response.json() if response.content_length else None
         assert response.status == expect, (response.status, body)
@@ -185,8 +188,9 @@ async def make_notice_node(
         return guarded_session(policy, base_resolver=StaticResolver(), socket_factory=sockets)
 
     async def start(data: Path) -> tuple[web.Application, TestClient]:
-        app = build_app(load_settings(data), clock=clock, run_workers=False,
-                        session_factory=session)  # fmt: skip
+        app = build_app(
+            load_settings(data), clock=clock, run_workers=False, session_factory=session
+        )
         client = TestClient(TestServer(app, host="127.0.0.1"))
         await client.start_server()
         clients.append(client)
@@ -197,19 +201,25 @@ async def make_notice_node(
         a new one on the same data dir."""
         await node.client.close()
         app, client = await start(node.data)
-        return NoticeNode(client, app, clock, node.admin_token, node.coordinator_token,
-                          node.data, node.restarts)  # fmt: skip
+        return NoticeNode(
+            client, app, clock, node.admin_token, node.coordinator_token, node.data, node.restarts
+        )
 
     async def factory(name: str = "eastside", **settings: Any) -> NoticeNode:
         data = tmp_path / name
         fields = {
-            "public_url": "http://node.test", "handle": name, "name": "Eastside Mutual Aid",
-            "smtp_host": "127.0.0.1", "smtp_port": mailbox.port, "smtp_security": "none",
+            "public_url": "http://node.test",
+            "handle": name,
+            "name": "Eastside Mutual Aid",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": mailbox.port,
+            "smtp_security": "none",
             "mail_from": "Eastside <aid@node.test>",
             "private_address_allowlist": f"127.0.0.1:{receiver.port}",
             # The tests start at 12:00 UTC; digests come when a test asks for them.
-            "notify_digest_hour": 23, **settings,
-        }  # fmt: skip
+            "notify_digest_hour": 23,
+            **settings,
+        }
         done = await initialise(data, **fields)
         app, client = await start(data)
         coordinator = await app[SERVICES].accounts.issue_token(Role.COORDINATOR)

@@ -20,31 +20,44 @@ def sweeps(peer: Peer) -> NotificationSweeps:
 async def coordinator(peer: Peer, name: str, **prefs: Any) -> None:
     await peer.services.accounts.create_account(name, "correct horse battery", Role.COORDINATOR)
     token, _ = await peer.services.accounts.sign_in(name, "correct horse battery")
-    response = await peer.client.patch("/api/v1/notifications/preferences", json=prefs,
-                                       headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    response = await peer.client.patch(
+        "/api/v1/notifications/preferences",
+        json=prefs,
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status == 200
 
 
 async def test_a_claim_and_its_answer_reach_both_coordinators(
     make_peer: PeerFactory, mailbox: Mailbox
 ) -> None:
-    mail = {"smtp_host": "127.0.0.1", "smtp_port": mailbox.port, "smtp_security": "none",
-            "notify_digest_hour": 23}  # fmt: skip
+    mail = {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": mailbox.port,
+        "smtp_security": "none",
+        "notify_digest_hour": 23,
+    }
     food = await make_peer("foodbank", "Eastside Food Bank", mail_from="food@127.0.0.1", **mail)
     clinic = await make_peer("clinic", "Clinic Mutual Aid", mail_from="clinic@127.0.0.1", **mail)
     await coordinator(food, "ana", email="ana@food.example")
     await coordinator(clinic, "lucia", email="lucia@clinic.example", language="es")
-    await clinic.call("POST", "/api/v1/admin/following", {"target": food.handle}, role=ADMIN,
-                      expect=201)  # fmt: skip
-    await food.call("PUT", f"/api/v1/admin/peers/{clinic.url.removeprefix('http://')}",
-                    {"level": "trusted"}, role=ADMIN, expect=200)  # fmt: skip
+    await clinic.call(
+        "POST", "/api/v1/admin/following", {"target": food.handle}, role=ADMIN, expect=201
+    )
+    await food.call(
+        "PUT",
+        f"/api/v1/admin/peers/{clinic.url.removeprefix('http://')}",
+        {"level": "trusted"},
+        role=ADMIN,
+        expect=200,
+    )
     await settle(food, clinic)
-    offer = await food.offer(title="Drinking water", category="water",
-                             quantity={"amount": 40, "unit": "litre"})  # fmt: skip
+    offer = await food.offer(
+        title="Drinking water", category="water", quantity={"amount": 40, "unit": "litre"}
+    )
     await settle(food, clinic)
 
-    await clinic.call("POST", "/api/v1/claims", {"item": offer["url"], "quantity": 8},
-                      expect=201)  # fmt: skip
+    await clinic.call("POST", "/api/v1/claims", {"item": offer["url"], "quantity": 8}, expect=201)
     await settle(food, clinic)
     food_notices, clinic_notices = sweeps(food), sweeps(clinic)
     await food_notices.scanner.run_once()

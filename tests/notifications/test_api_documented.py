@@ -27,8 +27,11 @@ async def test_notification_operations_answer_as_documented(
     ana = await notice_node.user("ana")
     root = await notice_node.user("root", ADMIN)
     # The Checker sends the node's coordinator and admin tokens: use the accounts' ones.
-    signed_in = replace(notice_node, coordinator_token=ana["Authorization"].split()[1],
-                        admin_token=root["Authorization"].split()[1])  # fmt: skip
+    signed_in = replace(
+        notice_node,
+        coordinator_token=ana["Authorization"].split()[1],
+        admin_token=root["Authorization"].split()[1],
+    )
     check = Checker(signed_in, doc)
     bare = Checker(notice_node, doc)  # tokens without an account
     await seed.peer_actor(notice_node)
@@ -56,8 +59,9 @@ async def test_notification_operations_answer_as_documented(
     await check("PATCH", prefs, prefs, {"colour": "red"})  # 422
 
     hooks, one = "/api/v1/admin/webhooks", "/api/v1/admin/webhooks/{id}"
-    created = await check("POST", hooks, hooks, {"url": receiver.url, "events": ["claim.received"]},
-                          role=ADMIN)  # fmt: skip
+    created = await check(
+        "POST", hooks, hooks, {"url": receiver.url, "events": ["claim.received"]}, role=ADMIN
+    )
     await check(
         "POST", hooks, hooks, {"url": "http://10.1.2.3/", "events": ["claim.received"]}, role=ADMIN
     )  # 422
@@ -79,9 +83,14 @@ async def test_notification_operations_answer_as_documented(
     await check("DELETE", one, path, role=ADMIN)
     await check("DELETE", one, path, role=ADMIN)  # 404
 
-    ours = {(m, p) for p, ops in doc["paths"].items() for m in ops
-            if p.startswith(("/api/v1/notifications", "/api/v1/admin/webhooks",
-                             "/api/v1/admin/notifications"))}  # fmt: skip
+    ours = {
+        (m, p)
+        for p, ops in doc["paths"].items()
+        for m in ops
+        if p.startswith(
+            ("/api/v1/notifications", "/api/v1/admin/webhooks", "/api/v1/admin/notifications")
+        )
+    }
     covered = {(m, p) for m, p, status in check.seen | bare.seen if status.startswith("2")}
     assert ours <= covered, f"not exercised: {ours - covered}"
     assert len(ours) == 12

@@ -18,8 +18,9 @@ async def seeded(node: NoticeNode) -> dict[str, str]:
     await seed.trust_peer(node)
     for n in range(7):
         await seed.item(node, "offers", title=f"Offer {n}")
-    rice = await seed.item(node, "requests", title="Rice for 40 families",
-                           urgency="within-1-2-days", **HERE)  # fmt: skip
+    rice = await seed.item(
+        node, "requests", title="Rice for 40 families", urgency="within-1-2-days", **HERE
+    )
     soon = await seed.item(node, "offers", title="Bread, today", ends_at="2026-03-02T09:00:00Z")
     for _ in range(6):
         await seed.incoming_claim(node, soon["id"], quantity=1)
@@ -51,8 +52,9 @@ async def test_digest_content_in_under_40_lines(notice_node: NoticeNode, mailbox
     assert "- Westside Pantry: 1 kg of “Bread, today”" in lines
     assert "Ending within 24 hours (1)" in lines
     assert "New matches (1)" in lines
-    assert any("“Rice for 40 families” ↔ “Rice from the west” (Westside Pantry" in line
-               for line in lines)  # fmt: skip
+    assert any(
+        "“Rice for 40 families” ↔ “Rice from the west” (Westside Pantry" in line for line in lines
+    )
     assert any(line.strip().startswith("…and ") for line in lines), "long lists are cut"
     assert "Follow requests" not in plain, "coordinators do not see the admins' sections"
     assert "http://node.test/" in plain and "/unsubscribe?token=" in plain
@@ -70,8 +72,11 @@ async def test_digest_content_in_under_40_lines(notice_node: NoticeNode, mailbox
     notice_node.clock.advance(timedelta(hours=23))  # 2026-03-02 23:00
     await notice_node.step()
     assert len(mailbox.messages) == 4
-    root_plain, _ = parts(mailbox.messages[-1] if mailbox.messages[-1]["To"] ==
-                          "root@example.org" else mailbox.messages[-2])  # fmt: skip
+    root_plain, _ = parts(
+        mailbox.messages[-1]
+        if mailbox.messages[-1]["To"] == "root@example.org"
+        else mailbox.messages[-2]
+    )
     assert "Peers not receiving deliveries (1)" in root_plain
 
 
@@ -79,8 +84,9 @@ async def test_digest_in_spanish_and_in_the_users_time_zone(
     notice_node: NoticeNode, mailbox: Mailbox
 ) -> None:
     # 23:00 in Madrid is 22:00 UTC.
-    await notice_node.user("lucia", email="lucia@example.org", language="es", events=[],
-                           timezone="Europe/Madrid")  # fmt: skip
+    await notice_node.user(
+        "lucia", email="lucia@example.org", language="es", events=[], timezone="Europe/Madrid"
+    )
     await seeded(notice_node)
     notice_node.clock.advance(timedelta(hours=10))
     await notice_node.step()

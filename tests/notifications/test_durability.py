@@ -33,9 +33,13 @@ async def test_a_crash_between_enqueue_and_send(
 ) -> None:
     node: NoticeNode = await make_notice_node()
     ana = await node.user("ana", email="ana@example.org")
-    await node.call("POST", "/api/v1/admin/webhooks",
-                    {"url": receiver.url, "events": ["claim.received"]}, role=Role.ADMIN,
-                    expect=201)  # fmt: skip
+    await node.call(
+        "POST",
+        "/api/v1/admin/webhooks",
+        {"url": receiver.url, "events": ["claim.received"]},
+        role=Role.ADMIN,
+        expect=201,
+    )
     await claimed(node)
     assert await node.scan() == 3  # the list, the email, the webhook call
     assert mailbox.messages == [] and receiver.requests == []
@@ -104,8 +108,9 @@ async def test_a_failing_mail_server_is_retried_and_reported(
     mailbox.refuse("550 5.1.1 No such mailbox")
     await claimed(notice_node)
     await notice_node.step()
-    failed = await notice_node.call("GET", "/api/v1/admin/notifications/deliveries?state=failed",
-                                    role=Role.ADMIN, expect=200)  # fmt: skip
+    failed = await notice_node.call(
+        "GET", "/api/v1/admin/notifications/deliveries?state=failed", role=Role.ADMIN, expect=200
+    )
     (row_out,) = failed["deliveries"]
     assert (row_out["channel"], row_out["last_status"]) == ("email", 550)
     assert row_out["recipient"] == "account:2"
@@ -148,9 +153,13 @@ async def test_a_hanging_webhook_does_not_hold_up_mail(
             private_address_allowlist=f"127.0.0.1:{server.port}"
         )
         node.sweeps.sender.poster.timeout = 0.3  # the default is 10 s
-        await node.call("POST", "/api/v1/admin/webhooks",
-                        {"url": f"http://127.0.0.1:{server.port}/slow",
-                         "events": ["claim.received"]}, role=Role.ADMIN, expect=201)  # fmt: skip
+        await node.call(
+            "POST",
+            "/api/v1/admin/webhooks",
+            {"url": f"http://127.0.0.1:{server.port}/slow", "events": ["claim.received"]},
+            role=Role.ADMIN,
+            expect=201,
+        )
         await node.user("ana", email="ana@example.org")
         await claimed(node)
         await node.step()

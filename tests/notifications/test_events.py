@@ -24,8 +24,9 @@ async def test_answers_to_our_claims_each_notify_once(notice_node: NoticeNode) -
     await seed.peer_actor(notice_node)
     await seed.trust_peer(notice_node)
     remote = await seed.peer_item(notice_node, title="Blankets")
-    claim = await seed.outgoing_claim(notice_node, remote, "tentative",
-                                      hold_until="2026-03-02T12:00:00Z")  # fmt: skip
+    claim = await seed.outgoing_claim(
+        notice_node, remote, "tentative", hold_until="2026-03-02T12:00:00Z"
+    )
     await seed.outgoing_claim(notice_node, remote, "rejected", reason="all gone")
     await seed.outgoing_claim(notice_node, remote, "pending")
     await notice_node.scan()
@@ -53,14 +54,15 @@ async def test_strong_matches_for_urgent_items_only(notice_node: NoticeNode) -> 
     ana = await notice_node.user("ana")
     await seed.peer_actor(notice_node)
     await seed.trust_peer(notice_node)
-    await seed.peer_item(notice_node, "offer", "Rice from the west", latitude=40.4,
-                         longitude=-3.7)  # fmt: skip
+    await seed.peer_item(notice_node, "offer", "Rice from the west", latitude=40.4, longitude=-3.7)
     here = {"location": {"latitude": 40.4, "longitude": -3.7}}
-    urgent = await seed.item(notice_node, "requests", title="Rice for 40 families",
-                             urgency="within-1-2-days", **here)  # fmt: skip
+    urgent = await seed.item(
+        notice_node, "requests", title="Rice for 40 families", urgency="within-1-2-days", **here
+    )
     await seed.item(notice_node, "requests", title="Rice, some day", urgency="anytime", **here)
-    await seed.item(notice_node, "requests", title="Soap", category="hygiene",
-                    urgency="within-1-2-days")  # fmt: skip
+    await seed.item(
+        notice_node, "requests", title="Soap", category="hygiene", urgency="within-1-2-days"
+    )
     await notice_node.scan()
     matched = [n for kind, n in await kinds(notice_node, ana) if kind == "match.suggested"]
     assert [n["data"]["ours"]["id"] for n in matched] == [urgent["id"]]
@@ -86,17 +88,26 @@ async def test_items_ending_within_a_day_with_a_renew_action(notice_node: Notice
     (expiring,) = [n for kind, n in await kinds(notice_node, ana) if kind == "item.expiring"]
     assert expiring["data"]["item"]["id"] == soon["id"]
     assert expiring["data"]["renew"] == {
-        "method": "POST", "url": f"http://node.test/api/v1/offers/{soon['id']}/renew"}  # fmt: skip
+        "method": "POST",
+        "url": f"http://node.test/api/v1/offers/{soon['id']}/renew",
+    }
     assert expiring["lines"] == ["It ends at 2026-03-02 06:00 UTC. Renew it if it is still needed."]
 
     # Renewed, it ends later; when that end approaches, that is a new event.
-    await notice_node.call("POST", f"/api/v1/offers/{soon['id']}/renew",
-                           {"ends_at": "2026-03-04T06:00:00Z"}, expect=200)  # fmt: skip
+    await notice_node.call(
+        "POST",
+        f"/api/v1/offers/{soon['id']}/renew",
+        {"ends_at": "2026-03-04T06:00:00Z"},
+        expect=200,
+    )
     await notice_node.scan()
     notice_node.clock.advance(timedelta(days=2))
     await notice_node.scan()
-    ends = [n["data"]["item"]["ends_at"] for kind, n in await kinds(notice_node, ana)
-            if kind == "item.expiring" and n["data"]["item"]["id"] == soon["id"]]  # fmt: skip
+    ends = [
+        n["data"]["item"]["ends_at"]
+        for kind, n in await kinds(notice_node, ana)
+        if kind == "item.expiring" and n["data"]["item"]["id"] == soon["id"]
+    ]
     assert ends == ["2026-03-02T06:00:00Z", "2026-03-04T06:00:00Z"]
 
 

@@ -116,8 +116,12 @@ async def test_one_click_unsubscribe_and_forged_tokens(
     token = path.split("token=", 1)[1]
     account, purpose, mac = token.split(".")
 
-    for forged in (f"{int(account) + 1}.{purpose}.{mac}", f"{account}.{purpose}.{mac[:-2]}xx",
-                   "", "1.unsubscribe"):  # fmt: skip
+    for forged in (
+        f"{int(account) + 1}.{purpose}.{mac}",
+        f"{account}.{purpose}.{mac[:-2]}xx",
+        "",
+        "1.unsubscribe",
+    ):
         answer = await notice_node.client.post("/unsubscribe", data={"token": forged})
         assert answer.status == 400
         assert (await notice_node.client.get(f"/unsubscribe?token={forged}")).status == 400

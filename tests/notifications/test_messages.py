@@ -16,24 +16,44 @@ from node.notifications.events import ADMIN_KINDS, Kind
 from node.notifications.messages import STRINGS, render
 from node.notifications.webhooks import new_secret, signed_headers
 
-ITEM = {"id": "i1", "purpose": "offer", "title": "Rice", "urgency": "anytime",
-        "ends_at": "2026-03-02T06:00:00Z", "link": "http://node.test/items/offers/i1"}  # fmt: skip
+ITEM = {
+    "id": "i1",
+    "purpose": "offer",
+    "title": "Rice",
+    "urgency": "anytime",
+    "ends_at": "2026-03-02T06:00:00Z",
+    "link": "http://node.test/items/offers/i1",
+}
 GROUP = {"actor": "http://w.test/actor", "name": "Westside"}
 SAMPLES: dict[str, dict[str, Any]] = {
     "claim.received": {"item": ITEM, "quantity": 2, "unit": "litre", "group": GROUP},
-    "claim.answered": {"item": ITEM, "quantity": 1, "unit": "one", "group": GROUP,
-                       "answer": "tentative", "hold_until": "2026-03-02T06:00:00Z",
-                       "reason": "r"},
-    "match.suggested": {"ours": {**ITEM, "purpose": "request"}, "theirs": ITEM, "group": GROUP,
-                        "score": 0.91},
+    "claim.answered": {
+        "item": ITEM,
+        "quantity": 1,
+        "unit": "one",
+        "group": GROUP,
+        "answer": "tentative",
+        "hold_until": "2026-03-02T06:00:00Z",
+        "reason": "r",
+    },
+    "match.suggested": {
+        "ours": {**ITEM, "purpose": "request"},
+        "theirs": ITEM,
+        "group": GROUP,
+        "score": 0.91,
+    },
     "item.expiring": {"item": ITEM},
     "follow.requested": {"actor": "http://c.test/actor", "host": "c.test"},
     "key.changed": {"host": "w.test", "key_id": "k", "fingerprint": "ab" * 32},
-    "delivery.failing": {"host": "w.test", "failing_since": "2026-03-01T00:00:00Z",
-                         "undelivered": 3, "last_error": "timeout"},
+    "delivery.failing": {
+        "host": "w.test",
+        "failing_since": "2026-03-01T00:00:00Z",
+        "undelivered": 3,
+        "last_error": "timeout",
+    },
     "notice.failed": {"channel": "email", "recipient": "ana", "error": "smtp-550"},
     "webhook.test": {},
-}  # fmt: skip
+}
 
 
 def test_both_languages_have_every_string() -> None:

@@ -18,8 +18,12 @@ async def test_defaults_differ_by_role(notice_node: NoticeNode) -> None:
     coordinator = await notice_node.user("ana")
     admin = await notice_node.user("root", Role.ADMIN)
     mine = await notice_node.as_user(coordinator, "GET", PREFS)
-    assert mine["events"] == ["claim.received", "claim.answered", "match.suggested",
-                              "item.expiring"]  # fmt: skip
+    assert mine["events"] == [
+        "claim.received",
+        "claim.answered",
+        "match.suggested",
+        "item.expiring",
+    ]
     assert "follow.requested" not in mine["available_events"]
     assert (mine["email"], mine["digest"], mine["quiet_hours"]) == ("", True, None)
     theirs = await notice_node.as_user(admin, "GET", PREFS)
@@ -29,11 +33,13 @@ async def test_defaults_differ_by_role(notice_node: NoticeNode) -> None:
 
 async def test_invalid_preferences_are_refused(notice_node: NoticeNode) -> None:
     ana = await notice_node.user("ana")
-    for body, field in (({"events": ["key.changed"]}, "events"),
-                        ({"timezone": "Mars/Olympus"}, "timezone"),
-                        ({"quiet_hours": {"start": "25:00", "end": "07:00"}}, "quiet_hours.start"),
-                        ({"email": "not an address"}, "email"),
-                        ({"language": "fr"}, "language")):  # fmt: skip
+    for body, field in (
+        ({"events": ["key.changed"]}, "events"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"quiet_hours": {"start": "25:00", "end": "07:00"}}, "quiet_hours.start"),
+        ({"email": "not an address"}, "email"),
+        ({"language": "fr"}, "language"),
+    ):
         problem = await notice_node.as_user(ana, "PATCH", PREFS, body, expect=422)
         assert field in {e["field"] for e in problem["errors"]}, problem
     # A token without an account has no preferences and no list.
@@ -45,8 +51,9 @@ async def test_events_and_channels_are_honoured(notice_node: NoticeNode, mailbox
     mails = await notice_node.user("mails", email="mails@example.org")
     quiet = await notice_node.user("quiet", email="quiet@example.org", channels=["in-app"])
     picky = await notice_node.user("picky", email="picky@example.org", events=["item.expiring"])
-    admin = await notice_node.user("root", Role.ADMIN, email="root@example.org",
-                                   events=["follow.requested"])  # fmt: skip
+    admin = await notice_node.user(
+        "root", Role.ADMIN, email="root@example.org", events=["follow.requested"]
+    )
     await seed.peer_actor(notice_node)
     offer = await seed.item(notice_node)
     await seed.incoming_claim(notice_node, offer["id"])
@@ -56,20 +63,27 @@ async def test_events_and_channels_are_honoured(notice_node: NoticeNode, mailbox
 
     assert sorted(m["To"] for m in mailbox.messages) == ["mails@example.org", "root@example.org"]
     kinds = {}
-    for name, headers in (("mails", mails), ("quiet", quiet), ("picky", picky),
-                          ("root", admin)):  # fmt: skip
+    for name, headers in (("mails", mails), ("quiet", quiet), ("picky", picky), ("root", admin)):
         listed = await notice_node.as_user(headers, "GET", "/api/v1/notifications")
         kinds[name] = [n["kind"] for n in listed["notifications"]]
-    assert kinds == {"mails": ["claim.received"], "quiet": ["claim.received"], "picky": [],
-                     "root": ["follow.requested"]}  # fmt: skip
+    assert kinds == {
+        "mails": ["claim.received"],
+        "quiet": ["claim.received"],
+        "picky": [],
+        "root": ["follow.requested"],
+    }
 
 
 async def test_quiet_hours_postpone_mail_until_they_end(
     notice_node: NoticeNode, mailbox: Mailbox
 ) -> None:
     # 12:00 UTC is 13:00 in Madrid (CET): inside quiet hours 12:30-14:00 local.
-    await notice_node.user("ana", email="ana@example.org", timezone="Europe/Madrid",
-                           quiet_hours={"start": "12:30", "end": "14:00"})  # fmt: skip
+    await notice_node.user(
+        "ana",
+        email="ana@example.org",
+        timezone="Europe/Madrid",
+        quiet_hours={"start": "12:30", "end": "14:00"},
+    )
     await seed.peer_actor(notice_node)
     offer = await seed.item(notice_node)
     await seed.incoming_claim(notice_node, offer["id"])
@@ -118,14 +132,16 @@ async def test_the_in_app_list_and_unread_counts(notice_node: NoticeNode) -> Non
     )
     assert len(older["notifications"]) == 1 and older["next_before"] is None
 
-    done = await notice_node.as_user(ana, "POST", "/api/v1/notifications/read",
-                                     {"ids": [first["id"]]})  # fmt: skip
+    done = await notice_node.as_user(
+        ana, "POST", "/api/v1/notifications/read", {"ids": [first["id"]]}
+    )
     assert done == {"unread": 2}
     unread = await notice_node.as_user(ana, "GET", "/api/v1/notifications?unread=true")
     assert second["id"] in [n["id"] for n in unread["notifications"]]
     assert first["id"] not in [n["id"] for n in unread["notifications"]]
-    assert await notice_node.as_user(ana, "POST", "/api/v1/notifications/read",
-                                     {"all": True}) == {"unread": 0}  # fmt: skip
+    assert await notice_node.as_user(ana, "POST", "/api/v1/notifications/read", {"all": True}) == {
+        "unread": 0
+    }
     await notice_node.as_user(ana, "POST", "/api/v1/notifications/read", {}, expect=422)
 
     # Another user's notifications are neither listed nor marked.

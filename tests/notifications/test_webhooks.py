@@ -38,8 +38,9 @@ def library_clock(monkeypatch: pytest.MonkeyPatch, notice_node: NoticeNode) -> N
 
 async def hook(node: NoticeNode, receiver: Receiver, **fields: Any) -> dict[str, Any]:
     body = {"url": receiver.url, "events": ["claim.received", "item.expiring"], **fields}
-    created: dict[str, Any] = await node.call("POST", "/api/v1/admin/webhooks", body, role=ADMIN,
-                                              expect=201)  # fmt: skip
+    created: dict[str, Any] = await node.call(
+        "POST", "/api/v1/admin/webhooks", body, role=ADMIN, expect=201
+    )
     assert created["secret"].startswith("whsec_")
     return created
 
@@ -84,8 +85,10 @@ async def test_contact_details_only_with_the_opt_in(
     await notice_node.step()
 
     event = verified(created["secret"], receiver.requests[0])
-    assert event["data"]["contact"] == {"item_contact": "Ana, 555-0100",
-                                        "claim_note": "ring 555-0199"}  # fmt: skip
+    assert event["data"]["contact"] == {
+        "item_contact": "Ana, 555-0100",
+        "claim_note": "ring 555-0199",
+    }
     (row,) = await notice_node.services.notifications.history(channel="webhook")
     assert "contact" not in row[0].data, "once sent, the copy of the contact is not kept"
 
@@ -122,14 +125,18 @@ async def test_a_failing_endpoint_is_retried_with_the_same_id_and_reported(
     (delivery,) = history["deliveries"]
     assert delivery["state"] == "sent" and delivery["attempts"] == 3
     assert [(h["status"], h["outcome"]) for h in delivery["history"]] == [
-        (503, "retry"), (500, "retry"), (204, "sent")]  # fmt: skip
+        (503, "retry"),
+        (500, "retry"),
+        (204, "sent"),
+    ]
 
     # An endpoint that refuses for good: the call fails, and the admins are told.
     receiver.statuses = [400]
     await seed.incoming_claim(notice_node, offer["id"])
     await notice_node.step()
-    failed = await notice_node.call("GET", "/api/v1/admin/notifications/deliveries?state=failed",
-                                    role=ADMIN, expect=200)  # fmt: skip
+    failed = await notice_node.call(
+        "GET", "/api/v1/admin/notifications/deliveries?state=failed", role=ADMIN, expect=200
+    )
     (row,) = failed["deliveries"]
     assert (row["last_status"], row["last_error"]) == (400, "client-error-permanent")
     listed = await notice_node.as_user(admin, "GET", "/api/v1/notifications")
@@ -148,14 +155,19 @@ async def test_webhook_urls_pass_the_ssrf_guard(
         "https://user:pw@example.org/x",
     )
     for url in refused:
-        problem = await notice_node.call("POST", "/api/v1/admin/webhooks",
-                                         {"url": url, "events": ["claim.received"]}, role=ADMIN,
-                                         expect=422)  # fmt: skip
+        problem = await notice_node.call(
+            "POST",
+            "/api/v1/admin/webhooks",
+            {"url": url, "events": ["claim.received"]},
+            role=ADMIN,
+            expect=422,
+        )
         assert problem["reason"] == "webhook-url-refused"
     created = await hook(notice_node, receiver)
     one = f"/api/v1/admin/webhooks/{created['id']}"
-    problem = await notice_node.call("PATCH", one, {"url": "http://127.0.0.2:8080/"}, role=ADMIN,
-                                     expect=422)  # fmt: skip
+    problem = await notice_node.call(
+        "PATCH", one, {"url": "http://127.0.0.2:8080/"}, role=ADMIN, expect=422
+    )
     assert problem["reason"] == "webhook-url-refused"
 
 

@@ -52,9 +52,10 @@ class Pages:
 
     async def sign_in(self, username: str, password: str = PASSWORD) -> ClientResponse:
         response, _ = await self.post(
-            "/sign-in", {"username": username, "password": password, "next": "/"},
+            "/sign-in",
+            {"username": username, "password": password, "next": "/"},
             token_from="/sign-in",
-        )  # fmt: skip
+        )
         return response
 
 
@@ -83,12 +84,25 @@ async def add_peer_item(node: Node, host: str = "peer.example", **fields: Any) -
     """A peer's offer as if it had arrived in the inbox, from a trusted peer."""
     actor = f"https://{host}/actor"
     values: dict[str, Any] = {
-        "id": f"https://{host}/offers/1", "actor_id": actor, "purpose": "offer",
-        "title": "Blankets", "summary": "Warm blankets", "category": "household",
-        "urgency": "anytime", "unit": "one", "quantity": 30.0, "available_quantity": 30.0,
-        "latitude": None, "longitude": None, "radius_km": None, "area_name": "Eastside",
-        "begins_at": None, "ends_at": None, "document": {}, "intent_id": f"https://{host}/i/1",
-    }  # fmt: skip
+        "id": f"https://{host}/offers/1",
+        "actor_id": actor,
+        "purpose": "offer",
+        "title": "Blankets",
+        "summary": "Warm blankets",
+        "category": "household",
+        "urgency": "anytime",
+        "unit": "one",
+        "quantity": 30.0,
+        "available_quantity": 30.0,
+        "latitude": None,
+        "longitude": None,
+        "radius_km": None,
+        "area_name": "Eastside",
+        "begins_at": None,
+        "ends_at": None,
+        "document": {},
+        "intent_id": f"https://{host}/i/1",
+    }
     values.update(fields)
     item = RemoteItem(**values)
     services = node.services

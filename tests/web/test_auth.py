@@ -90,9 +90,10 @@ async def test_a_post_without_the_csrf_token_changes_nothing(pages: Any) -> None
 async def test_a_cross_site_post_is_refused_even_with_a_token(pages: Any) -> None:
     client: Pages = await pages()
     response, _ = await client.post(
-        "/items/new/offer", {"title": "Rice", "category": "food", "amount": "5"},
+        "/items/new/offer",
+        {"title": "Rice", "category": "food", "amount": "5"},
         headers={"Origin": "https://evil.example"},
-    )  # fmt: skip
+    )
     assert response.status == 403
 
 
@@ -112,10 +113,18 @@ async def test_sign_out_revokes_the_session(pages: Any) -> None:
 
 async def test_coordinators_cannot_open_admin_pages(pages: Any) -> None:
     client: Pages = await pages(Role.COORDINATOR)
-    await client.node.services.trust.set_level("secret-peer.example", Level.BLOCKED,
-                                               who="admin", reason="private reason")  # fmt: skip
-    for path in ("/admin/", "/admin/peers", "/admin/follow-requests", "/admin/blocklist",
-                 "/admin/deliveries", "/admin/moderation", "/admin/audit"):  # fmt: skip
+    await client.node.services.trust.set_level(
+        "secret-peer.example", Level.BLOCKED, who="admin", reason="private reason"
+    )
+    for path in (
+        "/admin/",
+        "/admin/peers",
+        "/admin/follow-requests",
+        "/admin/blocklist",
+        "/admin/deliveries",
+        "/admin/moderation",
+        "/admin/audit",
+    ):
         response, text = await client.get(path)
         assert response.status == 403, path
         assert "Only an admin can open this page." in text

@@ -26,10 +26,20 @@ from tests.e2e.conftest import Peer, PeerFactory, settle
 from tests.web.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-         "--no-first-run", "--headless", "--disable-gpu", "--disable-sync",
-         "--disable-default-apps", "--no-default-browser-check", "--disable-breakpad",
-         "--disable-domain-reliability", "--metrics-recording-only"]  # fmt: skip
+FLAGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--headless",
+    "--disable-gpu",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--no-default-browser-check",
+    "--disable-breakpad",
+    "--disable-domain-reliability",
+    "--metrics-recording-only",
+]
 SHOTS = Path(__file__).parent / "screenshots"
 PHONE = {"width": 360, "height": 780}
 
@@ -100,10 +110,16 @@ async def _tab(browser: Any, peer: Peer) -> Tab:
 async def _groups(make_peer: PeerFactory) -> tuple[Peer, Peer]:
     food = await make_peer("foodbank", "Eastside Food Bank")
     clinic = await make_peer("clinic", "Clinic Mutual Aid")
-    await clinic.call("POST", "/api/v1/admin/following", {"target": food.handle},
-                      role=Role.ADMIN, expect=201)  # fmt: skip
-    await food.call("PUT", f"/api/v1/admin/peers/{clinic.url.removeprefix('http://')}",
-                    {"level": "trusted"}, role=Role.ADMIN, expect=200)  # fmt: skip
+    await clinic.call(
+        "POST", "/api/v1/admin/following", {"target": food.handle}, role=Role.ADMIN, expect=201
+    )
+    await food.call(
+        "PUT",
+        f"/api/v1/admin/peers/{clinic.url.removeprefix('http://')}",
+        {"level": "trusted"},
+        role=Role.ADMIN,
+        expect=200,
+    )
     await settle(food, clinic)
     for peer, name in ((food, "ana"), (clinic, "cleo")):
         await peer.services.accounts.create_account(name, PASSWORD, Role.COORDINATOR)
@@ -218,11 +234,14 @@ async def test_admin_pages_in_the_browser(browser: Any, make_peer: PeerFactory) 
     food, _ = await _groups(make_peer)
     tab = await _tab(browser, food)
     await tab.sign_in("ana-admin")
-    for path, name in (("/admin/", "admin-overview"), ("/admin/peers", "admin-peers"),
-                       ("/admin/follow-requests", "admin-follows"),
-                       ("/admin/deliveries", "admin-deliveries"),
-                       ("/admin/moderation", "admin-moderation"),
-                       ("/admin/audit", "admin-audit")):  # fmt: skip
+    for path, name in (
+        ("/admin/", "admin-overview"),
+        ("/admin/peers", "admin-peers"),
+        ("/admin/follow-requests", "admin-follows"),
+        ("/admin/deliveries", "admin-deliveries"),
+        ("/admin/moderation", "admin-moderation"),
+        ("/admin/audit", "admin-audit"),
+    ):
         await tab.goto(path)
         assert await tab.page.locator("h1").count() == 1
         await tab.fits_phone()

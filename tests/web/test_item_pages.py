@@ -8,10 +8,20 @@ from typing import Any
 from schemas.vocab import Purpose, Status
 from tests.web.conftest import Pages
 
-OFFER = {"title": "Rice, 20 kg", "category": "food", "amount": "20", "unit": "kilogram",
-         "urgency": "within-3-5-days", "visibility": "public", "action": "transfer",
-         "location_mode": "point", "latitude": "40.71234", "longitude": "-74.00567",
-         "contact": "Maria, 555-0100", "notes": "back door"}  # fmt: skip
+OFFER = {
+    "title": "Rice, 20 kg",
+    "category": "food",
+    "amount": "20",
+    "unit": "kilogram",
+    "urgency": "within-3-5-days",
+    "visibility": "public",
+    "action": "transfer",
+    "location_mode": "point",
+    "latitude": "40.71234",
+    "longitude": "-74.00567",
+    "contact": "Maria, 555-0100",
+    "notes": "back door",
+}
 
 
 async def _post(client: Pages, purpose: str = "offer", **fields: str) -> str:
@@ -38,15 +48,27 @@ async def test_posting_an_offer_snaps_the_point_and_keeps_contact_local(pages: A
 async def test_bad_input_shows_every_problem_and_saves_nothing(pages: Any) -> None:
     client: Pages = await pages()
     before = client.node.dump()
-    response, text = await client.post("/items/new/offer", {
-        **OFFER, "title": "", "amount": "-3", "minimum": "abc", "latitude": "95",
-        "begins_on": "2026-03-10", "ends_on": "2026-03-05",
-    })  # fmt: skip
+    response, text = await client.post(
+        "/items/new/offer",
+        {
+            **OFFER,
+            "title": "",
+            "amount": "-3",
+            "minimum": "abc",
+            "latitude": "95",
+            "begins_on": "2026-03-10",
+            "ends_on": "2026-03-05",
+        },
+    )
     assert response.status == 422
     assert "problems need fixing; nothing was saved" in text
-    for message in ("Give a title of 1 to 200 characters.", "Enter a quantity greater than 0.",
-                    "The minimum must be greater than 0", "give both latitude",
-                    "The end date must be after the start date"):  # fmt: skip
+    for message in (
+        "Give a title of 1 to 200 characters.",
+        "Enter a quantity greater than 0.",
+        "The minimum must be greater than 0",
+        "give both latitude",
+        "The end date must be after the start date",
+    ):
         assert message in text, message
     assert 'aria-invalid="true"' in text and 'value="-3"' in text, "what was typed stays"
     assert client.node.dump() == before
@@ -63,15 +85,15 @@ async def test_a_service_refusal_is_shown_on_the_form(pages: Any) -> None:
 
 async def test_edit_close_renew_and_publish(pages: Any) -> None:
     client: Pages = await pages()
-    path = await _post(client, "request", title="Insulin pens", category="medical",
-                       draft="on")  # fmt: skip
+    path = await _post(client, "request", title="Insulin pens", category="medical", draft="on")
     items = client.node.services.items
     item_id = path.rsplit("/", 1)[1]
     assert (await items.get(Purpose.REQUEST, item_id, signed_in=True)).status is Status.DRAFT
     response, text = await client.get(f"{path}/edit")
     assert 'value="Insulin pens"' in text and "Maria, 555-0100" in text
-    response, _ = await client.post(f"{path}/edit", {**OFFER, "title": "Insulin pens (10)",
-                                                     "category": "medical"})  # fmt: skip
+    response, _ = await client.post(
+        f"{path}/edit", {**OFFER, "title": "Insulin pens (10)", "category": "medical"}
+    )
     assert response.status == 303
     assert (await client.post(f"{path}/publish", {}))[0].status == 303
     item = await items.get(Purpose.REQUEST, item_id, signed_in=True)

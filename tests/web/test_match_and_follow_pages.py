@@ -34,8 +34,9 @@ def _fields(text: str) -> dict[str, str]:
 async def _post_pairs(client: Pages, path: str, pairs: list[tuple[str, str]]) -> ClientResponse:
     """A form with repeated fields (checkboxes), which ``Pages.post`` cannot send."""
     token = await client.csrf("/admin/following")
-    return await client.node.client.post(path, data=[("csrf", token), *pairs],
-                                         allow_redirects=False)  # fmt: skip
+    return await client.node.client.post(
+        path, data=[("csrf", token), *pairs], allow_redirects=False
+    )
 
 
 def _checks(text: str, css: int) -> None:
@@ -52,16 +53,33 @@ async def test_tell_them_sends_a_claim_to_the_other_group(make_peer: PeerFactory
     food = await make_peer("foodbank", "Eastside Food Bank")
     clinic = await make_peer("clinic", "Clinic Mutual Aid")
     await clinic.federation.follows.follow(food.handle)
-    await food.call("PUT", f"/api/v1/admin/peers/{clinic.url.removeprefix('http://')}",
-                    {"level": "trusted"}, role=Role.ADMIN, expect=200)  # fmt: skip
+    await food.call(
+        "PUT",
+        f"/api/v1/admin/peers/{clinic.url.removeprefix('http://')}",
+        {"level": "trusted"},
+        role=Role.ADMIN,
+        expect=200,
+    )
     await settle(food, clinic)
-    water = await food.offer(title="Bottled drinking water", category="water", location=NYC,
-                             quantity={"amount": 40, "unit": "litre"})  # fmt: skip
+    water = await food.offer(
+        title="Bottled drinking water",
+        category="water",
+        location=NYC,
+        quantity={"amount": 40, "unit": "litre"},
+    )
     await settle(food, clinic)
-    need = await clinic.call("POST", "/api/v1/requests", {
-        "title": "Drinking water for the clinic", "category": "water", "location": NEAR_NYC,
-        "quantity": {"amount": 10, "unit": "litre"}, "urgency": "within-1-2-days",
-    }, expect=201)  # fmt: skip
+    need = await clinic.call(
+        "POST",
+        "/api/v1/requests",
+        {
+            "title": "Drinking water for the clinic",
+            "category": "water",
+            "location": NEAR_NYC,
+            "quantity": {"amount": 10, "unit": "litre"},
+            "urgency": "within-1-2-days",
+        },
+        expect=201,
+    )
     pages = await _pages(clinic, Role.COORDINATOR)
 
     _, text = await pages.get("/")
@@ -75,8 +93,7 @@ async def test_tell_them_sends_a_claim_to_the_other_group(make_peer: PeerFactory
     assert "That is no longer a suggested match with another group." in text
     assert await clinic.services.store.reader.claims.find("outgoing") == []
 
-    response, _ = await pages.post("/matches/notify", {"ours": need["url"],
-                                                       "theirs": water["url"]})  # fmt: skip
+    response, _ = await pages.post("/matches/notify", {"ours": need["url"], "theirs": water["url"]})
     assert response.status == 303
     location = response.headers["Location"]
     assert location.startswith("/?claim=") and "done=told" in location
@@ -98,10 +115,19 @@ async def test_following_with_filters_then_unfollow(make_peer: PeerFactory) -> N
     _, text = await admin.get("/admin/")
     assert 'href="/admin/following"' in text and "Peers we follow" in text
 
-    response = await _post_pairs(admin, "/admin/following", [
-        ("target", food.handle), ("purpose", "offer"), ("category", "water"),
-        ("category", "food"), ("latitude", "40,7"), ("longitude", "-74"), ("radius_km", "25"),
-    ])  # fmt: skip
+    response = await _post_pairs(
+        admin,
+        "/admin/following",
+        [
+            ("target", food.handle),
+            ("purpose", "offer"),
+            ("category", "water"),
+            ("category", "food"),
+            ("latitude", "40,7"),
+            ("longitude", "-74"),
+            ("radius_km", "25"),
+        ],
+    )
     assert response.status == 303
     assert response.headers["Location"] == "/admin/following?done=subscribed"
     actor = f"{food.url}/actor"
@@ -123,14 +149,16 @@ async def test_following_with_filters_then_unfollow(make_peer: PeerFactory) -> N
     _, text = await admin.get("/admin/following")
     assert "Accepted" in text
 
-    response, _ = await admin.post("/admin/following/remove", {"actor": actor},
-                                   token_from="/admin/following")  # fmt: skip
+    response, _ = await admin.post(
+        "/admin/following/remove", {"actor": actor}, token_from="/admin/following"
+    )
     assert response.status == 303
     assert await clinic.services.store.reader.follows.following(actor) is None
     _, text = await admin.get(response.headers["Location"])
     assert "No longer following that peer." in text and "We follow no peers yet." in text
-    response, text = await admin.post("/admin/following/remove", {"actor": actor},
-                                      token_from="/admin/following")  # fmt: skip
+    response, text = await admin.post(
+        "/admin/following/remove", {"actor": actor}, token_from="/admin/following"
+    )
     assert response.status == 404 and "We do not follow that peer." in text
 
 
@@ -153,19 +181,28 @@ async def test_bad_input_shows_a_message_and_saves_nothing(pages: Any) -> None:
         assert "nothing was saved" in text and "leave all three empty" in text
         assert 'aria-invalid="true"' in text and 'href="#f-latitude"' in text
         assert f'value="{fields.get("latitude", "")}"' in text, "what was typed is kept"
-    response, text = await client.post("/admin/following", {"target": "not a handle"},
-                                       token_from="/admin/following")  # fmt: skip
+    response, text = await client.post(
+        "/admin/following", {"target": "not a handle"}, token_from="/admin/following"
+    )
     assert response.status == 422 and "like group@example.org" in text
-    response = await _post_pairs(client, "/admin/following", [
-        ("target", "a@b.example"), ("category", "water"), ("category", "weapons"),
-        ("purpose", "gift"),
-    ])  # fmt: skip
+    response = await _post_pairs(
+        client,
+        "/admin/following",
+        [
+            ("target", "a@b.example"),
+            ("category", "water"),
+            ("category", "weapons"),
+            ("purpose", "gift"),
+        ],
+    )
     text = await response.text()
     assert response.status == 422 and "2 problems need fixing" in text
-    response, text = await client.post("/admin/following", {"target": "food@peer.example",
-                                       "latitude": "40", "longitude": "-74"},
-                                       headers={"Accept-Language": "es"},
-                                       token_from="/admin/following")  # fmt: skip
+    response, text = await client.post(
+        "/admin/following",
+        {"target": "food@peer.example", "latitude": "40", "longitude": "-74"},
+        headers={"Accept-Language": "es"},
+        token_from="/admin/following",
+    )
     assert response.status == 422 and "no se guardó nada" in text
     assert client.node.dump() == before
     assert await client.node.services.store.reader.follows.following_list() == []

@@ -43,12 +43,14 @@ async def signed_in(peer: Peer, name: str, role: Role = Role.COORDINATOR) -> Pag
     return client
 
 
-async def post_pairs(client: Pages, path: str, pairs: list[tuple[str, str]],
-                     **kwargs: Any) -> tuple[int, str]:  # fmt: skip
+async def post_pairs(
+    client: Pages, path: str, pairs: list[tuple[str, str]], **kwargs: Any
+) -> tuple[int, str]:
     """A form with repeated fields (checkboxes)."""
     token = await client.csrf(path)
-    response = await client.node.client.post(path, data=[("csrf", token), *pairs],
-                                             allow_redirects=False, **kwargs)  # fmt: skip
+    response = await client.node.client.post(
+        path, data=[("csrf", token), *pairs], allow_redirects=False, **kwargs
+    )
     return response.status, await response.text()
 
 
@@ -58,21 +60,27 @@ async def test_a_claim_from_another_node_shows_unread_until_marked_read(
     food = await make_peer("foodbank", "Eastside Food Bank")
     clinic = await make_peer("clinic", "Clinic Mutual Aid")
     ana = await signed_in(food, "ana")
-    await clinic.call("POST", "/api/v1/admin/following", {"target": food.handle}, role=ADMIN,
-                      expect=201)  # fmt: skip
-    await food.call("PUT", f"/api/v1/admin/peers/{clinic.url.removeprefix('http://')}",
-                    {"level": "trusted"}, role=ADMIN, expect=200)  # fmt: skip
+    await clinic.call(
+        "POST", "/api/v1/admin/following", {"target": food.handle}, role=ADMIN, expect=201
+    )
+    await food.call(
+        "PUT",
+        f"/api/v1/admin/peers/{clinic.url.removeprefix('http://')}",
+        {"level": "trusted"},
+        role=ADMIN,
+        expect=200,
+    )
     await settle(food, clinic)
-    offer = await food.offer(title="Drinking water", category="water",
-                             quantity={"amount": 40, "unit": "litre"})  # fmt: skip
+    offer = await food.offer(
+        title="Drinking water", category="water", quantity={"amount": 40, "unit": "litre"}
+    )
     await settle(food, clinic)
 
     _, text = await ana.get("/notifications")
     assert nav_link(text) == "Notifications"
     assert "No notifications yet." in text and "Mark all as read" not in text
 
-    await clinic.call("POST", "/api/v1/claims", {"item": offer["url"], "quantity": 8},
-                      expect=201)  # fmt: skip
+    await clinic.call("POST", "/api/v1/claims", {"item": offer["url"], "quantity": 8}, expect=201)
     await settle(food, clinic)
     await sweeps(food).scanner.run_once()
 
@@ -97,8 +105,9 @@ async def test_a_claim_from_another_node_shows_unread_until_marked_read(
     assert "Clinic Mutual Aid" in text or clinic.url.removeprefix("http://") in text
 
     # A form from elsewhere marks nothing.
-    response = await food.client.post("/notifications/read", data={"csrf": "forged"},
-                                      allow_redirects=False)  # fmt: skip
+    response = await food.client.post(
+        "/notifications/read", data={"csrf": "forged"}, allow_redirects=False
+    )
     assert response.status == 403
     _, text = await ana.get("/notifications")
     assert nav_link(text) == "Notifications (1 unread)"
@@ -133,12 +142,18 @@ async def test_older_notifications_come_a_page_at_a_time(pages: Any) -> None:
     assert account is not None
     async with node.services.store.transaction() as repos:
         for number in range(55):
-            data = {"host": f"peer{number}.example", "actor": "https://x.example/actor",
-                    "link": "http://node.test/admin/follow-requests"}  # fmt: skip
+            data = {
+                "host": f"peer{number}.example",
+                "actor": "https://x.example/actor",
+                "link": "http://node.test/admin/follow-requests",
+            }
             await repos.notifications.add_notification(
-                account.id, f"follow:{number}", Kind.FOLLOW_REQUESTED.value, data,
+                account.id,
+                f"follow:{number}",
+                Kind.FOLLOW_REQUESTED.value,
+                data,
                 "2026-03-01T12:00:00Z",
-            )  # fmt: skip
+            )
     _, text = await client.get("/notifications")
     assert nav_link(text) == "Notifications (55 unread)"
     assert "peer54.example asks to follow the group" in text
@@ -152,12 +167,24 @@ async def test_older_notifications_come_a_page_at_a_time(pages: Any) -> None:
 
 PREFERENCES = "/notifications/preferences"
 GOOD = [
-    ("events", "claim.received"), ("events", "item.expiring"), ("channels", "in-app"),
-    ("channels", "email"), ("email", "ana@food.example"), ("quiet_start", "22:00"),
-    ("quiet_end", "7:00"), ("timezone", "Europe/Madrid"), ("language", "es"),
-]  # fmt: skip
-BAD_QUIET = [("25:00", "07:00"), ("22:00", ""), ("", "07:00"), ("soon", "07:00"),
-             ("08:00", "08:00"), ("22:00:00", "07:00")]  # fmt: skip
+    ("events", "claim.received"),
+    ("events", "item.expiring"),
+    ("channels", "in-app"),
+    ("channels", "email"),
+    ("email", "ana@food.example"),
+    ("quiet_start", "22:00"),
+    ("quiet_end", "7:00"),
+    ("timezone", "Europe/Madrid"),
+    ("language", "es"),
+]
+BAD_QUIET = [
+    ("25:00", "07:00"),
+    ("22:00", ""),
+    ("", "07:00"),
+    ("soon", "07:00"),
+    ("08:00", "08:00"),
+    ("22:00:00", "07:00"),
+]
 
 
 def _with(pairs: list[tuple[str, str]], **changes: str) -> list[tuple[str, str]]:
@@ -189,8 +216,9 @@ async def test_preferences_are_saved_whole(pages: Any) -> None:
     assert 'value="claim.answered" checked' not in text
     assert 'id="f-digest" name="digest">' in text, "the digest stays unchecked"
 
-    status, _ = await post_pairs(client, PREFERENCES, _with(GOOD, quiet_start="", quiet_end="",
-                                                            digest="on"))  # fmt: skip
+    status, _ = await post_pairs(
+        client, PREFERENCES, _with(GOOD, quiet_start="", quiet_end="", digest="on")
+    )
     assert status == 303
     saved = await service.preferences(account.id)
     assert saved.quiet_start is None and saved.quiet_end is None and saved.digest
@@ -221,12 +249,14 @@ async def test_bad_preferences_show_a_message_and_save_nothing(pages: Any) -> No
     ]:
         status, text = await post_pairs(client, PREFERENCES, _with(GOOD, **changes))
         assert status == 422 and message in text, changes
-    status, text = await post_pairs(client, PREFERENCES, [*GOOD, ("events", "key.changed"),
-                                                          ("channels", "webhook")])  # fmt: skip
+    status, text = await post_pairs(
+        client, PREFERENCES, [*GOOD, ("events", "key.changed"), ("channels", "webhook")]
+    )
     assert status == 422 and "2 problems need fixing" in text
     assert "Choose events from the list." in text and "Choose channels from the list." in text
-    status, text = await post_pairs(client, PREFERENCES, _with(GOOD, quiet_end="7"),
-                                    headers={"Accept-Language": "es"})  # fmt: skip
+    status, text = await post_pairs(
+        client, PREFERENCES, _with(GOOD, quiet_end="7"), headers={"Accept-Language": "es"}
+    )
     assert status == 422 and "no se guardó nada" in text
     assert await service.preferences(account.id) == before
 
@@ -235,8 +265,12 @@ async def test_admins_may_choose_the_nodes_health_events(pages: Any) -> None:
     client: Pages = await pages(ADMIN)
     _, text = await client.get(PREFERENCES)
     assert 'value="key.changed"' in text and 'value="notice.failed"' in text
-    pairs = [("events", "key.changed"), ("channels", "in-app"), ("timezone", "UTC"),
-             ("language", "en")]  # fmt: skip
+    pairs = [
+        ("events", "key.changed"),
+        ("channels", "in-app"),
+        ("timezone", "UTC"),
+        ("language", "en"),
+    ]
     assert (await post_pairs(client, PREFERENCES, pairs))[0] == 303
     account = await client.node.services.store.reader.accounts.account_by_username("root")
     assert account is not None
@@ -266,9 +300,17 @@ async def test_admins_see_webhook_endpoints_and_their_history(
 ) -> None:
     food = await make_peer("foodbank", "Eastside Food Bank")
     url = f"http://127.0.0.1:{make_peer.spare_port}/hook"  # type: ignore[attr-defined]
-    created = await food.call("POST", "/api/v1/admin/webhooks", {
-        "url": url, "events": ["claim.received", "key.changed"], "description": "Chat bridge",
-    }, role=ADMIN, expect=201)  # fmt: skip
+    created = await food.call(
+        "POST",
+        "/api/v1/admin/webhooks",
+        {
+            "url": url,
+            "events": ["claim.received", "key.changed"],
+            "description": "Chat bridge",
+        },
+        role=ADMIN,
+        expect=201,
+    )
     one = f"/api/v1/admin/webhooks/{created['id']}"
     hook.extend([500, 204])
     await food.call("POST", f"{one}/test", role=ADMIN, expect=201)

@@ -11,11 +11,11 @@ from schemas.vocab import Role
 from tests.web.conftest import Pages, add_peer_item
 
 HOSTILE = {
-    "title": '<img src=x onerror=alert(1)>Free <b>soup</b>',
+    "title": "<img src=x onerror=alert(1)>Free <b>soup</b>",
     "summary": '<p>Hot soup <a href="javascript:alert(1)">here</a> '
-               '<a href="https://soup.example/menu">menu</a></p><script>alert(2)</script>'
-               '<iframe src="https://evil.example"></iframe><p style="x" onclick="y">Daily</p>',
-}  # fmt: skip
+    '<a href="https://soup.example/menu">menu</a></p><script>alert(2)</script>'
+    '<iframe src="https://evil.example"></iframe><p style="x" onclick="y">Daily</p>',
+}
 
 
 class Outline(HTMLParser):
@@ -79,9 +79,19 @@ async def test_pages_send_a_strict_content_security_policy(pages: Any) -> None:
         assert response.headers["Cache-Control"] == "no-store"
 
 
-MAIN_PAGES = ("/", "/feed", "/items/new/offer", "/items/new/request", "/admin/",
-              "/admin/peers", "/admin/blocklist", "/admin/deliveries", "/admin/moderation",
-              "/admin/audit", "/admin/follow-requests")  # fmt: skip
+MAIN_PAGES = (
+    "/",
+    "/feed",
+    "/items/new/offer",
+    "/items/new/request",
+    "/admin/",
+    "/admin/peers",
+    "/admin/blocklist",
+    "/admin/deliveries",
+    "/admin/moderation",
+    "/admin/audit",
+    "/admin/follow-requests",
+)
 
 
 async def test_pages_are_small_labelled_and_have_landmarks(pages: Any) -> None:

@@ -22,11 +22,16 @@ PACKAGES = ("node/web", "admin/web")
 @pytest.mark.parametrize(
     ("cookie", "header", "expected"),
     [
-        (None, None, "en"), (None, "es-MX,es;q=0.9,en;q=0.5", "es"), (None, "fr, en;q=0.3", "en"),
-        (None, "fr", "en"), ("es", "en", "es"), ("xx", "es", "es"), (None, "en;q=0.2, es", "es"),
+        (None, None, "en"),
+        (None, "es-MX,es;q=0.9,en;q=0.5", "es"),
+        (None, "fr, en;q=0.3", "en"),
+        (None, "fr", "en"),
+        ("es", "en", "es"),
+        ("xx", "es", "es"),
+        (None, "en;q=0.2, es", "es"),
         (None, "es;q=0", "en"),
     ],
-)  # fmt: skip
+)
 def test_language_negotiation(cookie: str | None, header: str | None, expected: str) -> None:
     assert negotiate(cookie, header) == expected
 
@@ -57,8 +62,11 @@ def test_spanish_catalog_is_complete_and_compiled(package: str) -> None:
     template = read_po((folder / "messages.pot").open("rb"))
     catalog = read_po((folder / "es/LC_MESSAGES/messages.po").open("rb"))
     wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in template if m.id}
-    untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy or (
-        isinstance(m.string, tuple) and not all(m.string)))]  # fmt: skip
+    untranslated = [
+        m.id
+        for m in catalog
+        if m.id and (not m.string or m.fuzzy or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
     assert not untranslated
     assert wanted == {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
     compiled = gettext.GNUTranslations((folder / "es/LC_MESSAGES/messages.mo").open("rb"))
@@ -72,10 +80,25 @@ def test_template_catalog_has_every_message(package: str, tmp_path: Path) -> Non
     """Extracting again finds nothing the committed catalog lacks (docs/translations.md)."""
     out = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "N_", "--no-location", "--omit-header", "-o", str(out), package],
-        cwd=ROOT, check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "--no-location",
+            "--omit-header",
+            "-o",
+            str(out),
+            package,
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     fresh = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(out.open("rb")) if m.id}
     committed = read_po((ROOT / package / "translations/messages.pot").open("rb"))
     assert fresh == {m.id if isinstance(m.id, str) else m.id[0] for m in committed if m.id}
