@@ -12,7 +12,9 @@ from federation.keys import KeyRing
 from node.ap.outbox import Outbox
 from node.clock import Clock
 from node.domain.accounts import AccountService
+from node.domain.admin_views import AdminViews
 from node.domain.blocks import BlockService
+from node.domain.claim_views import ClaimViews
 from node.domain.feed import FeedService
 from node.domain.items import ItemService
 from node.domain.suggestions import SuggestionService
@@ -37,6 +39,8 @@ class Services:
     feed: FeedService
     suggestions: SuggestionService
     notifications: NotificationService
+    claim_views: ClaimViews
+    admin_views: AdminViews
 
 
 SERVICES = web.AppKey("services", Services)
@@ -83,4 +87,6 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         feed=feed,
         suggestions=SuggestionService(store, feed),
         notifications=NotificationService(store, settings, clock),
+        claim_views=ClaimViews(store),
+        admin_views=AdminViews(store, trust),
     )

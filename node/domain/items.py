@@ -84,6 +84,10 @@ class ItemService:
     async def search(self, query: ItemFilter) -> tuple[list[Item], int | None]:
         return await self._store.reader.items.search(query)
 
+    async def count_by_status(self) -> dict[tuple[Purpose, Status], int]:
+        """How many of our items there are in each purpose and status."""
+        return await self._store.reader.items.count_by_status()
+
     # -- writes --------------------------------------------------------------
 
     async def create(self, purpose: Purpose, body: ItemCreate) -> Item:
