@@ -15,8 +15,8 @@ from typing import Any
 from federation.errors import FederationError
 from federation.fetch import RemoteFetcher
 from federation.hosts import peer_host
+from federation.proofs.provenance import Dropped, ObjectVerifier
 from node.ap.actors import _id_of
-from node.ap.provenance import Dropped, ObjectVerifier
 from node.ap.remote import ProposalError, parse_proposal
 from node.clock import Clock, to_text
 from node.domain.subscriptions import SubscriptionFilter

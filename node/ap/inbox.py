@@ -16,11 +16,11 @@ from typing import Any
 from federation.documents.actor import LocalActor
 from federation.errors import FederationError
 from federation.hosts import peer_host
+from federation.proofs.provenance import Dropped, ObjectVerifier
 from node.ap.actors import ActorDirectory, _id_of
 from node.ap.handlers import HANDLERS, NEEDS_SENDER, is_actor_update
 from node.ap.handlers_base import Context, Outcome, dropped, parse_body
 from node.ap.outbox import Outbox
-from node.ap.provenance import Dropped, ObjectVerifier
 from node.ap.software import SoftwareDirectory
 from node.clock import Clock, from_text, to_text
 from node.domain.items import ItemService

@@ -15,6 +15,7 @@ from federation.fetch import AddressPolicy, RemoteFetcher, guarded_session
 from federation.inbox import InboxReceiver
 from federation.keydirectory import KeyDirectory
 from federation.keys import KeyRing, load_or_create_keys
+from federation.proofs.provenance import ObjectVerifier
 from federation.ratelimit import RateLimiter
 from federation.signing import RequestSigner
 from node.ap.actors import ActorDirectory, parse_actor
@@ -25,7 +26,6 @@ from node.ap.inbox import InboxWorker
 from node.ap.moderation import ModerationService
 from node.ap.outbox import Outbox
 from node.ap.ports import StoreDeliveries, StoreInbox, StoreKeys, StoreSchemes
-from node.ap.provenance import ObjectVerifier
 from node.ap.referrals import ReferralService
 from node.ap.relay import RelayService
 from node.ap.software import SoftwareDirectory
@@ -97,7 +97,7 @@ def build_federation(
         clock.now,
         rate_limiter=RateLimiter(settings.inbox_rate_per_minute / 60, settings.inbox_burst),
     )
-    verifier = ObjectVerifier(key_directory, fetcher)
+    verifier = ObjectVerifier(key_directory.resolve, fetcher.fetch_object)
     follows = FollowService(store, me, outbox, actors, fetcher, addresses, services.trust, clock)
     return Federation(
         actor=me,

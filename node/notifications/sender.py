@@ -19,6 +19,8 @@ from typing import Protocol
 
 from yarl import URL
 
+from federation.poster import GuardedPoster
+from federation.webhooks import signed_headers
 from node.clock import Clock, from_text, to_text
 from node.domain.suggestions import SuggestionService
 from node.errors import NotFound
@@ -29,7 +31,7 @@ from node.notifications.mail import Mail, MailError, compose
 from node.notifications.messages import render, text
 from node.notifications.preferences import Preferences
 from node.notifications.service import NotificationService
-from node.notifications.webhooks import PERMANENT_ERRORS, WebhookPoster, payload
+from node.notifications.webhooks import payload
 from node.settings import Settings
 from node.storage import Store
 from node.storage.notifications import DeliveryRow
@@ -69,7 +71,7 @@ class NotificationSender:
     settings: Settings
     clock: Clock
     mailer: Mailer
-    poster: WebhookPoster
+    poster: GuardedPoster
     limits: SendLimits = field(default_factory=SendLimits)
     rng: random.Random = field(default_factory=random.Random)
     name: str = "notification-send"
@@ -186,8 +188,9 @@ class NotificationSender:
             return Outcome("cancelled", error="endpoint-disabled", counts=False)
         body = payload(row.kind, row.data, row.created_at)
         now = self.clock.now()
-        result = await self.poster.post(endpoint.url, endpoint.secret, row.message_id, now, body)
-        if result.error in PERMANENT_ERRORS:
+        headers = signed_headers(endpoint.secret, row.message_id, now, body)
+        result = await self.poster.post(endpoint.url, body, headers)
+        if result.permanent:
             return Outcome("failed", None, result.error)
         kind, later, reason = retry.after_webhook_answer(
             row.attempts + 1,
