@@ -15,6 +15,7 @@ from node.domain.accounts import AccountService
 from node.domain.blocks import BlockService
 from node.domain.feed import FeedService
 from node.domain.items import ItemService
+from node.domain.oversight import OversightService
 from node.domain.suggestions import SuggestionService
 from node.domain.trust import TrustService
 from node.notifications.service import NotificationService
@@ -37,6 +38,7 @@ class Services:
     feed: FeedService
     suggestions: SuggestionService
     notifications: NotificationService
+    oversight: OversightService
 
 
 SERVICES = web.AppKey("services", Services)
@@ -83,4 +85,5 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         feed=feed,
         suggestions=SuggestionService(store, feed),
         notifications=NotificationService(store, settings, clock),
+        oversight=OversightService(store),
     )
