@@ -12,11 +12,11 @@ from federation.keys import KeyRing
 from node.ap.outbox import Outbox
 from node.clock import Clock
 from node.domain.accounts import AccountService
-from node.domain.admin_views import AdminViews
 from node.domain.blocks import BlockService
 from node.domain.claim_views import ClaimViews
 from node.domain.feed import FeedService
 from node.domain.items import ItemService
+from node.domain.oversight import OversightService
 from node.domain.suggestions import SuggestionService
 from node.domain.trust import TrustService
 from node.notifications.service import NotificationService
@@ -40,7 +40,7 @@ class Services:
     suggestions: SuggestionService
     notifications: NotificationService
     claim_views: ClaimViews
-    admin_views: AdminViews
+    oversight: OversightService
 
 
 SERVICES = web.AppKey("services", Services)
@@ -88,5 +88,5 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         suggestions=SuggestionService(store, feed),
         notifications=NotificationService(store, settings, clock),
         claim_views=ClaimViews(store),
-        admin_views=AdminViews(store, trust),
+        oversight=OversightService(store, trust),
     )

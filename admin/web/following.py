@@ -161,7 +161,7 @@ def _keep(followee: Followee) -> SubscriptionFilter:
 async def _page(
     page: Page, form: SubscribeForm, *, status: int = 200, error: str | None = None
 ) -> web.Response:
-    rows = await page.services.admin_views.following()
+    rows = await page.services.oversight.following()
     following = [Following(f.actor_id, f.state, _keep(f)) for f in rows]
     # An answer to a POST shows this page: the language picker comes back to it.
     context = {"following": following, "form": form, "states": STATES, "error": error, "path": PATH}

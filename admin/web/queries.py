@@ -44,7 +44,7 @@ class Overview:
 async def delivery_health(
     services: Services, federation: Federation, now: datetime
 ) -> list[PeerHealth]:
-    rows = {row.host: row for row in await services.admin_views.deliveries_by_host()}
+    rows = {row.host: row for row in await services.oversight.deliveries_by_host()}
     circuits = federation.delivery_worker.breaker.snapshot(now)
     hosts = sorted(set(rows) | set(circuits))
     health = [PeerHealth(host, rows.get(host), circuits.get(host)) for host in hosts]
@@ -55,7 +55,7 @@ async def delivery_health(
 async def overview(services: Services, federation: Federation, now: datetime) -> Overview:
     policy = await services.trust.policy()
     health = await delivery_health(services, federation, now)
-    counts = await services.admin_views.counts()
+    counts = await services.oversight.counts()
     return Overview(
         mode=policy.mode.value,
         approve_followers=policy.approve_followers,

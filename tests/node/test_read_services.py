@@ -65,7 +65,7 @@ def _remote(item_id: str, actor_id: str) -> RemoteItem:
     )
 
 
-async def test_admin_views_read_peers_follows_and_reports(node: Node) -> None:
+async def test_oversight_read_peers_follows_and_reports(node: Node) -> None:
     services = node.services
     async with services.store.transaction() as repos:
         await repos.trust.save_peer(PeerRow(host="peer.example", level="trusted"))
@@ -83,7 +83,7 @@ async def test_admin_views_read_peers_follows_and_reports(node: Node) -> None:
             RemoteActor("https://known.example/actor", "known.example", "x", None, None, None, {}),
             NOW,
         )
-    views = services.admin_views
+    views = services.oversight
 
     assert [p.host for p in await views.peers()] == ["peer.example"]
     assert [(p.host, p.level) for p in await views.peers_and_known_hosts()] == [
@@ -107,7 +107,7 @@ async def test_admin_views_read_peers_follows_and_reports(node: Node) -> None:
     assert [e.subject for e in await views.audit("peer.example", 5)] == ["peer.example"]
 
 
-async def test_admin_views_count_deliveries_by_host(node: Node) -> None:
+async def test_oversight_count_deliveries_by_host(node: Node) -> None:
     async with node.services.store.transaction() as repos:
         seq = await repos.outbox.add_activity(
             "https://node.test/a/1", "Create", None, True, "{}", NOW
@@ -115,7 +115,7 @@ async def test_admin_views_count_deliveries_by_host(node: Node) -> None:
         await repos.outbox.add_deliveries(
             seq, [("https://peer.example/inbox", "peer.example")], NOW
         )
-    [health] = await node.services.admin_views.deliveries_by_host()
+    [health] = await node.services.oversight.deliveries_by_host()
     assert (health.host, health.pending, health.delivered) == ("peer.example", 1, 0)
 
 
