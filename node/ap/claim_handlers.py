@@ -8,11 +8,11 @@ from dataclasses import replace
 from typing import Any
 
 from federation.hosts import peer_host
-from node.ap.actors import _id_of
 from node.ap.claims import HOLDING, LIVE_CLAIMS, claim_refusal
 from node.ap.handlers_base import Context, Outcome, done, dropped
 from node.ap.outbox import local_activity
 from node.storage.claims import Claim
+from schemas.wire.base import strict_id_of as _id_of
 
 
 def _measure(value: Any) -> tuple[str, float] | None:

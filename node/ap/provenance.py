@@ -16,7 +16,7 @@ from federation.fetch import RemoteFetcher
 from federation.hosts import peer_host
 from federation.keydirectory import KeyDirectory
 from federation.proofs import RDFC_CRYPTOSUITE, verify_proof, verify_rdfc_proof
-from node.ap.actors import _id_of
+from schemas.wire.base import strict_id_of
 
 
 class Dropped(Exception):
@@ -34,8 +34,8 @@ class ObjectVerifier:
 
     async def check_proof(self, document: dict[str, Any]) -> None:
         """Verify the proof of ``document`` against its attributed actor's key."""
-        origin = _id_of(document.get("attributedTo")) or _id_of(document.get("actor"))
-        object_id = _id_of(document.get("id"))
+        origin = strict_id_of(document.get("attributedTo")) or strict_id_of(document.get("actor"))
+        object_id = strict_id_of(document.get("id"))
         try:
             same = (
                 origin is not None
@@ -79,7 +79,7 @@ class ObjectVerifier:
         if isinstance(value, dict) and "proof" in value:
             await self.check_proof(value)
             return value
-        object_id = _id_of(value)
+        object_id = strict_id_of(value)
         if object_id is None:
             raise Dropped("object-missing")
         try:
