@@ -19,6 +19,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from federation.uris import Uris
 from schemas.vocab import LocationPrecision
 
 SETTINGS_FILE = "settings.toml"
@@ -106,8 +107,12 @@ class Settings(BaseSettings):
         return self.data_dir / "keys" / "instance"
 
     @property
+    def uris(self) -> Uris:
+        return Uris(self.public_url)
+
+    @property
     def actor_url(self) -> str:
-        return f"{self.public_url}/actor"
+        return self.uris.actor
 
 
 def load_settings(data_dir: Path, **flags: Any) -> Settings:

@@ -18,12 +18,12 @@ from federation.errors import FederationError, SignatureError
 from federation.fetch import FetchResult
 from federation.hosts import peer_host
 from federation.httpsig import KeyResolver
-from federation.inbox import _id as id_of
 from federation.proofs.eddsa_rdfc import CRYPTOSUITE as RDFC_CRYPTOSUITE
 from federation.proofs.eddsa_rdfc import verify_rdfc_proof
 from federation.proofs.integrity import KeyResolver as ProofKeyResolver
 from federation.proofs.integrity import VerifiedProof, verify_proof
 from federation.refetch import refetch_once
+from schemas.wire.base import strict_id_of
 
 ObjectFetcher = Callable[[str], Awaitable[FetchResult]]
 """Fetches an object whose ``id`` must equal the final URL (``RemoteFetcher.fetch_object``)."""
@@ -47,8 +47,8 @@ class ObjectVerifier:
 
     async def check_proof(self, document: dict[str, Any]) -> None:
         """Verify the proof of ``document`` against its attributed actor's key."""
-        origin = id_of(document.get("attributedTo")) or id_of(document.get("actor"))
-        object_id = id_of(document.get("id"))
+        origin = strict_id_of(document.get("attributedTo")) or strict_id_of(document.get("actor"))
+        object_id = strict_id_of(document.get("id"))
         try:
             same = (
                 origin is not None
@@ -92,7 +92,7 @@ class ObjectVerifier:
         if isinstance(value, dict) and "proof" in value:
             await self.check_proof(value)
             return value
-        object_id = id_of(value)
+        object_id = strict_id_of(value)
         if object_id is None:
             raise Dropped("object-missing")
         try:

@@ -8,11 +8,11 @@ from dataclasses import replace
 from typing import Any
 
 from federation.hosts import peer_host
-from node.ap.actors import _id_of
 from node.ap.claims import HOLDING, LIVE_CLAIMS, claim_refusal
 from node.ap.handlers_base import Context, Outcome, done, dropped
 from node.ap.outbox import local_activity
 from node.storage.claims import Claim
+from schemas.wire.base import strict_id_of as _id_of
 
 
 def _measure(value: Any) -> tuple[str, float] | None:
@@ -27,12 +27,8 @@ def _measure(value: Any) -> tuple[str, float] | None:
 
 def _our_item_id(ctx: Context, intent_id: str) -> str | None:
     """``{public_url}/offers/{id}#primary`` → ``id`` when it names one of our items."""
-    base = intent_id.split("#", 1)[0]
-    for kind in ("offers", "requests"):
-        prefix = f"{ctx.me.public_url}/{kind}/"
-        if base.startswith(prefix):
-            return base.removeprefix(prefix)
-    return None
+    found = ctx.me.uris.item_of(intent_id)
+    return found[1] if found else None
 
 
 async def on_claim_offer(ctx: Context, agreement: dict[str, Any]) -> Outcome:

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from federation.documents.actor import LocalActor
+from federation.uris import ClaimKind
 from node.ap.actors import ActorDirectory
 from node.ap.outbox import Outbox, local_activity
 from node.ap.proposal import claim_step
@@ -75,8 +76,8 @@ class ClaimService:
         self._trust = trust
         self._clock = clock
 
-    def _new_id(self, kind: str) -> str:
-        return f"{self._me.public_url}/{kind}/{uuid.uuid4()}"
+    def _new_id(self, kind: ClaimKind) -> str:
+        return self._me.uris.new_claim_object(kind)
 
     # -- ours, on a peer's item ---------------------------------------------
 

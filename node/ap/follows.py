@@ -9,6 +9,7 @@ from yarl import URL
 from federation.documents.actor import LocalActor
 from federation.fetch import AddressPolicy, RemoteFetcher
 from federation.hosts import peer_host
+from federation.uris import WEBFINGER_PATH
 from node.ap.actors import ActorDirectory
 from node.ap.handlers import send_answer
 from node.ap.outbox import Outbox, local_activity
@@ -41,7 +42,7 @@ def _webfinger_url(handle: str, addresses: AddressPolicy) -> str:
     plain = port is not None and addresses.is_allowlisted(name, port)
     scheme = "http" if plain or addresses.allow_all else "https"
     resource = quote(f"acct:{user}@{host}", safe="@:")
-    return f"{scheme}://{host}/.well-known/webfinger?resource={resource}"
+    return f"{scheme}://{host}{WEBFINGER_PATH}?resource={resource}"
 
 
 class FollowService:

@@ -14,7 +14,7 @@ from typing import Any
 
 from federation.documents.actor import LocalActor
 from federation.hosts import peer_host
-from node.ap.actors import ACTOR_TYPES, _id_of
+from node.ap.actors import ACTOR_TYPES
 from node.ap.claim_handlers import (
     on_claim_answer,
     on_claim_offer,
@@ -28,6 +28,7 @@ from node.ap.remote import ProposalError, parse_proposal
 from node.domain.subscriptions import SubscriptionFilter
 from node.storage import Repositories
 from node.storage.follows import Follower
+from schemas.wire.base import strict_id_of as _id_of
 
 log = logging.getLogger("solidarity.inbox")
 

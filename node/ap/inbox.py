@@ -17,7 +17,7 @@ from federation.documents.actor import LocalActor
 from federation.errors import FederationError
 from federation.hosts import peer_host
 from federation.proofs.provenance import Dropped, ObjectVerifier
-from node.ap.actors import ActorDirectory, _id_of
+from node.ap.actors import ActorDirectory
 from node.ap.handlers import HANDLERS, NEEDS_SENDER, is_actor_update
 from node.ap.handlers_base import Context, Outcome, dropped, parse_body
 from node.ap.outbox import Outbox
@@ -28,6 +28,7 @@ from node.domain.trust import TrustService
 from node.storage import Store
 from node.storage.inbox import QueuedActivity
 from node.storage.peers import RemoteActor
+from schemas.wire.base import strict_id_of
 
 log = logging.getLogger("solidarity.inbox")
 
@@ -158,7 +159,7 @@ class InboxWorker:
             and isinstance(obj, dict)
             and "proof" in obj
             # Anything else the handler drops: fetch no key on its behalf.
-            and _id_of(obj.get("attributedTo")) == row.actor_id
+            and strict_id_of(obj.get("attributedTo")) == row.actor_id
         ):
             await self._verifier.check_proof(obj)
             return sender, obj
@@ -171,9 +172,9 @@ class InboxWorker:
         followed = followee is not None and followee.state == "accepted"
         if not followed and await self._trust.level(peer_host(relayer)) != "partner":
             raise Dropped("not-followed")
-        origins = [_id_of(obj)]
+        origins = [strict_id_of(obj)]
         if isinstance(obj, dict):
-            origins.append(_id_of(obj.get("attributedTo")))
+            origins.append(strict_id_of(obj.get("attributedTo")))
         for origin in filter(None, origins):
             try:
                 host = peer_host(origin)

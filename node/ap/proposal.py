@@ -26,7 +26,7 @@ def claim_step(item: Item) -> float:
 
 
 def item_id(actor: LocalActor, item: Item) -> str:
-    return f"{actor.public_url}/{item.purpose.value}s/{item.id}"
+    return actor.uris.item(item.purpose, item.id)
 
 
 def addressing(actor: LocalActor, visibility: Visibility) -> tuple[list[str], list[str]]:
@@ -54,7 +54,7 @@ def proposal(actor: LocalActor, item: Item) -> dict[str, Any]:
     object_id = item_id(actor, item)
     to, cc = addressing(actor, item.visibility)
     intent: dict[str, Any] = {
-        "id": f"{object_id}#primary",
+        "id": actor.uris.intent(item.purpose, item.id),
         "type": "Intent",
         "action": item.action.value,
         "resourceClassifiedAs": [_CATEGORY_IRI[item.category]],

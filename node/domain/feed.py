@@ -176,9 +176,9 @@ class FeedService:
         """Those of the entries ``ids`` (item URLs) that the feed shows now, by id."""
         now, reader = to_text(self._clock.now()), self._store.reader.feed
         wanted = list(dict.fromkeys(ids))
-        ours = f"{self._settings.public_url}/"
-        local = [i.removeprefix(ours).partition("/")[2] for i in wanted if i.startswith(ours)]
-        remote = [i for i in wanted if not i.startswith(ours)]
+        uris = self._settings.uris
+        local = [found[1] for i in wanted if (found := uris.item_of(i))]
+        remote = [i for i in wanted if not uris.is_ours(i)]
         entries = (
             [self._local(row) for row in await reader.local_named(now, local)] if local else []
         )
@@ -232,7 +232,7 @@ class FeedService:
         return False
 
     def _local(self, row: Row) -> FeedEntry:
-        url = f"{self._settings.public_url}/{row['purpose']}s/{row['id']}"
+        url = self._settings.uris.item(row["purpose"], row["id"])
         return FeedEntry(
             id=url,
             purpose=row["purpose"],

@@ -157,7 +157,7 @@ class NotificationSender:
                 self.store.reader, self.suggestions, prefs, self.clock.now(), threshold
             )
             subject = text(lang, "digest.subject", node=node, date=row.data["date"])
-            mail = Mail(prefs.email, subject, lang, lines, link=f"{self.settings.public_url}/")
+            mail = Mail(prefs.email, subject, lang, lines, link=self.settings.uris.home)
         else:
             shown = render(row.kind, row.data, lang, prefs.timezone)
             mail = Mail(
@@ -246,12 +246,12 @@ class NotificationSender:
             assert row.endpoint_id is not None
             endpoint = await self.store.reader.notifications.endpoint(row.endpoint_id)
             recipient = endpoint.url if endpoint else f"webhook {row.endpoint_id}"
-            link = f"{self.settings.public_url}/api/v1/admin/webhooks/{row.endpoint_id}/deliveries"
+            link = self.settings.uris.webhook_deliveries_api(row.endpoint_id)
         else:
             assert row.account_id is not None
             account = await self.store.reader.notifications.recipient(row.account_id)
             recipient = account.username if account else f"account {row.account_id}"
-            link = f"{self.settings.public_url}/api/v1/admin/notifications/deliveries"
+            link = self.settings.uris.notification_deliveries_api
         data = {
             "channel": row.channel,
             "recipient": recipient,

@@ -143,7 +143,7 @@ class NotificationService:
 
     async def unsubscribe_url(self, account_id: int) -> str:
         token = tokens.sign(await self.secret(), tokens.UNSUBSCRIBE, account_id)
-        return f"{self._settings.public_url}/unsubscribe?token={token}"
+        return self._settings.uris.unsubscribe(token)
 
     async def unsubscriber(self, token: str) -> Preferences | None:
         account_id = tokens.verify(await self.secret(), tokens.UNSUBSCRIBE, token)

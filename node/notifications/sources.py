@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
-from urllib.parse import quote
 
 from federation.hosts import peer_host
+from federation.uris import Uris
 from node.clock import to_text
 from node.domain.suggestions import SuggestionService
 from node.notifications.events import Event, Kind
@@ -31,17 +32,21 @@ FAILING_FOR = timedelta(days=1)
 class Links:
     public_url: str
 
+    @cached_property
+    def uris(self) -> Uris:
+        return Uris(self.public_url)
+
     def item(self, purpose: str, item_id: str) -> str:
-        return f"{self.public_url}/items/{purpose}s/{item_id}"
+        return self.uris.item_page(purpose, item_id)
 
     def peer_item(self, iri: str) -> str:
-        return f"{self.public_url}/feed/item?id={quote(iri, safe='')}"
+        return self.uris.peer_item_page(iri)
 
     def admin(self, page: str) -> str:
-        return f"{self.public_url}/admin/{page}"
+        return self.uris.admin_page(page)
 
     def renew(self, purpose: str, item_id: str) -> dict[str, str]:
-        return {"method": "POST", "url": f"{self.public_url}/api/v1/{purpose}s/{item_id}/renew"}
+        return {"method": "POST", "url": self.uris.renew_api(purpose, item_id)}
 
 
 def _host(actor: str) -> str:

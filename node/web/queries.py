@@ -74,7 +74,7 @@ async def dashboard(services: Services) -> Dashboard:
 
 
 def our_item_url(services: Services, item: Item) -> str:
-    return f"{services.settings.public_url}/{item.purpose.value}s/{item.id}"
+    return services.settings.uris.item(item.purpose, item.id)
 
 
 async def our_item(services: Services, purpose: Purpose, item_id: str) -> OurItem:
