@@ -67,12 +67,12 @@ def _entry_out(entry: BlockEntry) -> BlockEntryOut:
 
 
 async def list_peers(call: Call) -> PeerList:
-    peers = await call.services.admin_views.peers()
+    peers = await call.services.oversight.peers()
     return PeerList(peers=[_peer_out(peer) for peer in peers])
 
 
 async def show_peer(call: Call) -> PeerOut:
-    found = await call.services.admin_views.peer(call.match("host"))
+    found = await call.services.oversight.peer(call.match("host"))
     return _peer_out(
         found.peer,
         followers=found.followers,
@@ -117,7 +117,7 @@ async def update_policy(call: Call) -> PolicyOut:
 
 
 async def follow_requests(call: Call) -> FollowRequestList:
-    pending = await call.services.admin_views.follow_requests()
+    pending = await call.services.oversight.follow_requests()
     return FollowRequestList(
         requests=[
             FollowRequestOut(
@@ -141,7 +141,7 @@ async def reject_follow(call: Call) -> None:
 
 
 async def list_following(call: Call) -> FollowingList:
-    rows = await call.services.admin_views.following()
+    rows = await call.services.oversight.following()
     return FollowingList(following=[FollowingOut(actor=f.actor_id, state=f.state) for f in rows])
 
 
@@ -187,12 +187,12 @@ async def export_blocklist(call: Call) -> BlocklistExport:
 
 async def audit_log(call: Call) -> AuditList:
     query = call.query_as(AuditQuery)
-    entries = await call.services.admin_views.audit(query.subject, query.limit)
+    entries = await call.services.oversight.audit(query.subject, query.limit)
     return AuditList(entries=[AuditOut(**e.__dict__) for e in entries])
 
 
 async def list_reports(call: Call) -> ReportList:
-    reports = await call.services.admin_views.reports()
+    reports = await call.services.oversight.reports()
     return ReportList(reports=[ReportOut(**r.__dict__) for r in reports])
 
 
