@@ -10,6 +10,7 @@ from aiohttp import web
 from federation.documents.actor import ActorKeys, LocalActor
 from federation.keys import KeyRing
 from node.ap.outbox import Outbox
+from node.ap.publisher import OutboxPublisher
 from node.clock import Clock
 from node.domain.accounts import AccountService
 from node.domain.blocks import BlockService
@@ -32,6 +33,7 @@ class Services:
     keys: KeyRing
     actor: LocalActor
     outbox: Outbox
+    publisher: OutboxPublisher
     items: ItemService
     accounts: AccountService
     trust: TrustService
@@ -67,11 +69,13 @@ def actor_keys(ring: KeyRing, now: datetime) -> ActorKeys:
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
-    store = Store(settings.database_path)
+    store = Store(settings.database_path, clock.now)
     keys = KeyRing(settings.keys_dir)
     actor = local_actor(settings)
     trust = TrustService(store, clock)
     outbox = Outbox(actor, keys, clock, trust)
+    publisher = OutboxPublisher(store, outbox)
+    store.after_commit(publisher.committed)
     feed = FeedService(store, trust, settings, clock)
     return Services(
         settings=settings,
@@ -80,7 +84,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         keys=keys,
         actor=actor,
         outbox=outbox,
-        items=ItemService(store, settings, clock, listeners=[outbox]),
+        publisher=publisher,
+        items=ItemService(store, settings, clock),
         accounts=AccountService(store, clock),
         trust=trust,
         blocks=BlockService(store, trust),

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     areas: list[Area] = Field(default_factory=list)
     default_validity_days: int = Field(default=14, ge=1, le=365)
     retention_days: int = Field(default=30, ge=0, le=3650)
+    queue_retention_days: int = Field(default=14, ge=0, le=3650)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     private_address_allowlist: str = ""
     worker_interval_seconds: float = Field(default=30.0, gt=0)
