@@ -3,18 +3,20 @@
 A small in-memory cache of parsed keys first (a busy inbox verifies the same
 few keys thousands of times a minute), then the database cache; then one signed
 fetch through the guarded fetcher, with a negative cache for keys that fail to
-resolve. A refresh bypasses both caches and replaces what they hold. A key published in its
-own document must be claimed by its owner's actor document too (an attacker's
-key document cannot name someone else as owner).
+resolve. Both in-memory caches are cachetools ``TTLCache``s (bounded, least
+recently used out first) whose timer is the injected clock, so tests expire
+entries by moving the clock. A refresh bypasses both caches and replaces what
+they hold. A key published in its own document must be claimed by its owner's
+actor document too (an attacker's key document cannot name someone else as owner).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from cachetools import TTLCache
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
@@ -78,24 +80,23 @@ class KeyDirectory:
         self._fetcher = fetcher
         self._now = now
         self._on_actor = on_actor
-        self._negative_ttl = negative_ttl
-        self._negative_size = negative_size
-        self._missing: OrderedDict[str, datetime] = OrderedDict()
-        self._positive_ttl = positive_ttl
-        self._positive_size = positive_size
-        self._known: OrderedDict[str, tuple[PublicKeyRecord, datetime]] = OrderedDict()
+        # Values are unused: a key id's presence, until it expires, is the refusal.
+        self._missing: TTLCache[str, bool, datetime] = TTLCache(
+            maxsize=negative_size, ttl=negative_ttl, timer=now
+        )
+        self._known: TTLCache[str, PublicKeyRecord, datetime] = TTLCache(
+            maxsize=positive_size, ttl=positive_ttl, timer=now
+        )
 
     async def resolve(self, key_id: str, refresh: bool) -> PublicKeyRecord:
         if not refresh:
             known = self._known.get(key_id)
-            if known is not None and known[1] > self._now():
-                self._known.move_to_end(key_id)
-                return known[0]
+            if known is not None:
+                return known
             cached = await self._store.get_key(key_id)
             if cached is not None:
                 return self._remember(record(cached))
-        until = self._missing.get(key_id)
-        if until is not None and until > self._now():
+        if key_id in self._missing:  # membership neither reorders nor extends an entry
             raise SignatureError(
                 f"key {key_id} recently failed to resolve", reason="key-unavailable"
             )
@@ -111,10 +112,7 @@ class KeyDirectory:
         return self._remember(record(key))
 
     def _remember(self, found: PublicKeyRecord) -> PublicKeyRecord:
-        self._known[found.key_id] = (found, self._now() + self._positive_ttl)
-        self._known.move_to_end(found.key_id)
-        while len(self._known) > self._positive_size:
-            self._known.popitem(last=False)
+        self._known[found.key_id] = found
         return found
 
     async def _fetch(self, key_id: str) -> StoredKey:
@@ -136,7 +134,4 @@ class KeyDirectory:
         return key
 
     def _remember_missing(self, key_id: str) -> None:
-        self._missing[key_id] = self._now() + self._negative_ttl
-        self._missing.move_to_end(key_id)
-        while len(self._missing) > self._negative_size:
-            self._missing.popitem(last=False)
+        self._missing[key_id] = True

@@ -14,9 +14,9 @@ from federation.httpsig.reasons import Reason, fail
 from federation.httpsig.structured_fields import (
     Item,
     StructuredFieldError,
+    parse_dictionary,
     serialize_bare_item,
 )
-from federation.httpsig.structured_fields_parser import parse_dictionary
 
 _HASHES = {"sha-256": hashlib.sha256, "sha-512": hashlib.sha512}
 

@@ -38,11 +38,11 @@ from federation.httpsig.structured_fields import (
     StructuredFieldError,
     is_key,
     param,
+    parse_dictionary,
     serialize_bare_item,
     serialize_inner_list,
     serialize_item,
 )
-from federation.httpsig.structured_fields_parser import parse_dictionary
 
 _INT_PARAMS = frozenset({"created", "expires"})
 _STR_PARAMS = frozenset({"keyid", "alg", "nonce", "tag"})

@@ -2,9 +2,10 @@
 
 The session cookie holds a token issued by :class:`AccountService` at sign-in
 (stored hashed, revoked at sign-out); it is HttpOnly, SameSite=Lax, and Secure
-when the public URL is https. Every form carries a CSRF token: an HMAC keyed
-by the session token, or by a random pre-session cookie before sign-in, so a
-page on another site can neither read nor compute it.
+when the public URL is https. Every form carries a CSRF token: an itsdangerous
+HMAC-SHA256 signature keyed by the session token, or by a random pre-session
+cookie before sign-in, with a salt naming the purpose, so a page on another site
+can neither read nor compute it. It lives as long as what it is bound to.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from itsdangerous import Signer
 from yarl import URL
 
 from federation.ratelimit import RateLimiter
@@ -43,11 +45,19 @@ LOGIN_RATE = 1 / 180
 
 
 def csrf_token(binding: str) -> str:
-    return hmac.new(binding.encode(), b"solidarity-node csrf", hashlib.sha256).hexdigest()
+    signer = Signer(
+        binding,
+        salt="solidarity-node csrf",
+        key_derivation="hmac",
+        digest_method=hashlib.sha256,  # not itsdangerous's SHA-1 default
+    )
+    return signer.get_signature(b"").decode("ascii")
 
 
 def csrf_valid(binding: str | None, submitted: str | None) -> bool:
-    if not binding or not submitted:
+    """Whether ``submitted`` is exactly the token of ``binding`` (compared whole, in
+    constant time: itsdangerous's own check would also take stray characters)."""
+    if not binding or not submitted or not submitted.isascii():
         return False
     return hmac.compare_digest(csrf_token(binding), submitted)
 

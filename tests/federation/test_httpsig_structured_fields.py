@@ -15,11 +15,11 @@ from federation.httpsig.structured_fields import (
     StructuredFieldError,
     Token,
     param,
+    parse_dictionary,
     serialize_bare_item,
     serialize_inner_list,
     serialize_item,
 )
-from federation.httpsig.structured_fields_parser import parse_dictionary
 
 
 def test_signature_input_dictionary() -> None:
@@ -191,3 +191,17 @@ def test_query_param_values_are_re_encoded() -> None:
     assert component_values(request, target, Item("@query", ())) == [
         "?q=tea+%26%20bread&q=2&Pet=dog&e&=v"
     ]
+
+
+@pytest.mark.parametrize("text", ["a=:==:", "a=:=:"])
+def test_padding_without_data_is_refused(text: str) -> None:
+    """http-sf refuses base64 that is padding alone (RFC 4648); the hand-written parser read it
+    as empty bytes."""
+    with pytest.raises(StructuredFieldError):
+        parse_dictionary(text)
+
+
+def test_a_token_is_never_equal_to_a_string() -> None:
+    [(_, member)] = parse_dictionary("a=k")
+    assert member == Item(Token("k"))
+    assert member != Item("k")

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from cachetools import TTLCache
 
 from federation.delivery.circuit import CircuitBreaker, CircuitConfig
 from federation.delivery.retry import DEFAULT_POLICY
@@ -146,7 +147,8 @@ async def test_circuit_breaker_state_stays_within_its_bound(net: Net) -> None:
 
 async def test_the_negative_key_cache_stays_within_its_bound(net: Net) -> None:
     directory = net.target.federation.key_directory
-    directory._negative_size = 5  # a small configured bound (the default is 10,000)
+    # a small configured bound (the default is 10,000)
+    directory._missing = TTLCache(5, directory._missing.ttl, timer=directory._now)
     for n in range(20):
         key_id = f"{net.hostile.base('hostile.test')}/keys/missing-{n}#k"
         activity = net.mallory.activity("Like", net.alice.id, f"neg-{n}")
