@@ -15,11 +15,11 @@ import math
 import uuid
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
 from federation.documents.actor import LocalActor
 from node.ap.actors import ActorDirectory
-from node.ap.outbox import Outbox, local_activity
+from node.ap.build import agreement, local_activity, measure
+from node.ap.outbox import Outbox
 from node.ap.proposal import claim_step
 from node.clock import Clock, to_text
 from node.domain.items import ItemService
@@ -28,15 +28,11 @@ from node.domain.trust import ALLOWED_IN_ALLOWLIST, TrustService
 from node.errors import Conflict, Forbidden, NotFound, Unprocessable
 from node.storage import Repositories, Store
 from node.storage.claims import Claim
+from schemas.wire import EconomicEvent
 
 LIVE_CLAIMS = frozenset({"pending", "tentative", "accepted"})
 LIVE_ITEM = frozenset({"open", "partly-committed"})  # a peer's item that still takes claims
 HOLDING = frozenset({"tentative", "accepted"})  # states that hold quantity on the item
-
-
-def measure(unit: str, value: float) -> dict[str, Any]:
-    number: float | int = int(value) if float(value).is_integer() else value
-    return {"hasUnit": unit, "hasNumericalValue": number}
 
 
 def claim_refusal(item: Item, quantity: float, unit: str) -> str | None:
@@ -89,20 +85,18 @@ class ClaimService:
             raise Unprocessable("That item has no quantity to claim.", reason="item-not-claimable")
         origin = await self._actors.get(item.actor_id)
         now = to_text(self._clock.now())
-        commitment: dict[str, Any] = {
-            "type": "Commitment",
-            "id": self._new_id("commitments"),
-            "satisfies": item.intent_id,
-            "resourceQuantity": measure(item.unit, quantity),
-            ("receiver" if item.purpose == "offer" else "provider"): self._me.id,
-        }
-        agreement = {
-            "type": "Agreement",
-            "id": self._new_id("agreements"),
-            "stipulates": commitment,
-        }
-        offer = local_activity(self._me, "Offer", agreement, to=[item.actor_id])
-        offer["summary"] = f"{self._me.name} would like {quantity:g} {item.unit} of: {item.title}"
+        party = "receiver" if item.purpose == "offer" else "provider"
+        commitment_id = self._new_id("commitments")
+        terms = agreement(
+            self._new_id("agreements"),
+            commitment_id,
+            item.intent_id,
+            item.unit,
+            quantity,
+            **{party: self._me.id},
+        )
+        summary = f"{self._me.name} would like {quantity:g} {item.unit} of: {item.title}"
+        offer = local_activity(self._me, "Offer", terms, to=[item.actor_id], summary=summary)
         claim = Claim(
             id=str(uuid.uuid4()),
             direction="outgoing",
@@ -113,7 +107,7 @@ class ClaimService:
             quantity=quantity,
             unit=item.unit,
             state="pending",
-            commitment_id=commitment["id"],
+            commitment_id=commitment_id,
             note=note,
             created_at=now,
             updated_at=now,
@@ -188,36 +182,33 @@ class ClaimService:
     ) -> Claim:
         peer = await repos.peers.actor(claim.counterparty)
         inboxes = [peer.inbox] if peer else []
+        to = [claim.counterparty]
         if answer == "reject":
+            content = reason or "This claim was not accepted."
             document = local_activity(
-                self._me, "Reject", claim.offer_activity_id, to=[claim.counterparty]
+                self._me, "Reject", claim.offer_activity_id, to=to, content=content
             )
-            document["content"] = reason or "This claim was not accepted."
             changed = replace(claim, state="rejected", reason=reason, updated_at=now)
         else:
             agreement_id = claim.agreement_id or self._new_id("agreements")
-            agreement = {
-                "type": "Agreement",
-                "id": agreement_id,
-                "stipulates": {
-                    "type": "Commitment",
-                    "id": claim.commitment_id,
-                    "satisfies": claim.intent_id,
-                    "resourceQuantity": measure(claim.unit, claim.quantity),
-                },
-            }
-            to = [claim.counterparty]
-            if answer == "accept":
-                document = local_activity(self._me, "Accept", claim.offer_activity_id, to=to)
-            else:
-                document = local_activity(
-                    self._me, "TentativeAccept", claim.offer_activity_id, to=to
-                )
-            document["result"] = agreement
+            result = agreement(
+                agreement_id, claim.commitment_id, claim.intent_id, claim.unit, claim.quantity
+            )
             hold_until = None
-            if answer == "tentative":
+            if answer == "accept":
+                document = local_activity(
+                    self._me, "Accept", claim.offer_activity_id, to=to, result=result
+                )
+            else:
                 hold_until = to_text(self._clock.now() + (hold or timedelta(hours=24)))
-                document["endTime"] = hold_until
+                document = local_activity(
+                    self._me,
+                    "TentativeAccept",
+                    claim.offer_activity_id,
+                    to=to,
+                    result=result,
+                    end_time=hold_until,
+                )
             state = "accepted" if answer == "accept" else "tentative"
             changed = replace(
                 claim, state=state, agreement_id=agreement_id, hold_until=hold_until, updated_at=now
@@ -232,13 +223,13 @@ class ClaimService:
             claim = await self._own(repos, claim_id, "incoming")
             if claim.state != "accepted":
                 raise Conflict("Only an accepted claim can be confirmed.", reason="claim-state")
-            event = {
-                "type": "EconomicEvent",
-                "id": self._new_id("events"),
-                "fulfills": claim.commitment_id,
-                "context": claim.agreement_id,
-                "resourceQuantity": measure(claim.unit, claim.quantity),
-            }
+            assert claim.agreement_id is not None  # set when the claim was accepted
+            event = EconomicEvent(
+                id=self._new_id("events"),
+                fulfills=claim.commitment_id,
+                context=claim.agreement_id,
+                resource_quantity=measure(claim.unit, claim.quantity),
+            )
             peer = await repos.peers.actor(claim.counterparty)
             create = local_activity(self._me, "Create", event, to=[claim.counterparty])
             await self._outbox.publish(

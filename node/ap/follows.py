@@ -10,14 +10,16 @@ from federation.documents.actor import LocalActor
 from federation.fetch import AddressPolicy, RemoteFetcher
 from federation.hosts import peer_host
 from node.ap.actors import ActorDirectory
+from node.ap.build import local_activity
 from node.ap.handlers import send_answer
-from node.ap.outbox import Outbox, local_activity
+from node.ap.outbox import Outbox
 from node.clock import Clock, to_text
 from node.domain.subscriptions import SubscriptionFilter
 from node.domain.trust import TrustService
 from node.errors import Forbidden, NotFound, Unprocessable
 from node.storage import Store
 from node.storage.follows import Followee
+from schemas.wire import Follow
 
 _ACTOR_TYPES = ("application/activity+json", "application/ld+json")
 JRD_ACCEPT = "application/jrd+json, application/json;q=0.9"
@@ -138,12 +140,7 @@ class FollowService:
         actor = await self._store.reader.peers.actor(actor_id)
         if followee is None or actor is None:
             raise NotFound(f"We do not follow {actor_id}.", reason="not-following")
-        follow = {
-            "id": followee.follow_activity_id,
-            "type": "Follow",
-            "actor": self._me.id,
-            "object": actor_id,
-        }
+        follow = Follow(id=followee.follow_activity_id, actor=self._me.id, object=actor_id)
         undo = local_activity(self._me, "Undo", follow, to=[actor_id])
         async with self._store.transaction() as repos:
             await repos.follows.remove_following(actor_id)

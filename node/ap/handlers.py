@@ -10,30 +10,44 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any
 
 from federation.documents.actor import LocalActor
 from federation.hosts import peer_host
-from node.ap.actors import ACTOR_TYPES, _id_of
+from node.ap.build import local_activity
 from node.ap.claim_handlers import (
+    answered,
     on_claim_answer,
     on_claim_offer,
     on_claim_withdrawn,
     on_confirmation,
+    undone,
 )
-from node.ap.handlers_base import Context, Handler, Outcome, done, dropped
-from node.ap.outbox import Outbox, local_activity
-from node.ap.referrals import on_referral
+from node.ap.handlers_base import (
+    Context,
+    Dispatch,
+    Need,
+    Outcome,
+    Route,
+    done,
+    dropped,
+    object_ref,
+    only,
+)
+from node.ap.outbox import Outbox
+from node.ap.referrals import on_referral, referral_refusal
 from node.ap.remote import ProposalError, parse_proposal
 from node.domain.subscriptions import SubscriptionFilter
 from node.storage import Repositories
 from node.storage.follows import Follower
+from schemas.wire import Create, Flag, Follow, Proposal, Update
+from schemas.wire.base import id_of
 
 log = logging.getLogger("solidarity.inbox")
 
 
 async def on_follow(ctx: Context) -> Outcome:
-    if _id_of(ctx.activity.get("object")) != ctx.me.id:
+    assert isinstance(ctx.activity, Follow)
+    if ctx.activity.object != ctx.me.id:
         return dropped("follow-not-for-us")
     assert ctx.sender is not None
     decision = await ctx.trust.follow_decision(ctx.sender.host)
@@ -58,12 +72,7 @@ async def send_answer(
     repos: Repositories, outbox: Outbox, me: LocalActor, follower: Follower, answer: str
 ) -> None:
     """Accept or Reject a follower's Follow, embedding the Follow as Mastodon does."""
-    follow = {
-        "id": follower.follow_activity_id,
-        "type": "Follow",
-        "actor": follower.actor_id,
-        "object": me.id,
-    }
+    follow = Follow(id=follower.follow_activity_id, actor=follower.actor_id, object=me.id)
     if answer == "Accept":
         document = local_activity(me, "Accept", follow, to=[follower.actor_id])
     else:
@@ -72,11 +81,7 @@ async def send_answer(
 
 
 async def _answer_to_our_follow(ctx: Context, state: str) -> Outcome:
-    claim = await on_claim_answer(ctx, "Accept" if state == "accepted" else "Reject")
-    if claim is not None:
-        return claim
-    obj = ctx.activity.get("object")
-    follow_id = _id_of(obj)
+    follow_id = object_ref(ctx)
     followee = await ctx.repos.follows.following_by_activity(follow_id) if follow_id else None
     if followee is None:
         return dropped("follow-unknown")
@@ -86,75 +91,66 @@ async def _answer_to_our_follow(ctx: Context, state: str) -> Outcome:
     return done(f"follow-{state}")
 
 
-async def on_accept(ctx: Context) -> Outcome:
+async def on_follow_accepted(ctx: Context) -> Outcome:
     return await _answer_to_our_follow(ctx, "accepted")
 
 
-async def on_reject(ctx: Context) -> Outcome:
+async def on_follow_rejected(ctx: Context) -> Outcome:
     return await _answer_to_our_follow(ctx, "rejected")
 
 
-async def on_tentative_accept(ctx: Context) -> Outcome:
-    return await on_claim_answer(ctx, "TentativeAccept") or dropped("claim-unknown")
+async def on_hold_of_no_claim(ctx: Context) -> Outcome:
+    return dropped("claim-unknown")
 
 
-async def on_offer(ctx: Context) -> Outcome:
-    """FEP-0837: an Offer of an Agreement is a claim on one of our items."""
-    obj = ctx.activity.get("object")
-    types = obj.get("type") if isinstance(obj, dict) else None
-    kinds = types if isinstance(types, list) else [types]
-    if isinstance(obj, dict) and "Agreement" in kinds:
-        return await on_claim_offer(ctx, obj)
-    if isinstance(obj, dict) and "Proposal" in kinds:
-        return await on_referral(ctx, obj)
+async def on_offer_unsupported(ctx: Context) -> Outcome:
     return dropped("offer-unsupported")
 
 
-async def on_undo(ctx: Context) -> Outcome:
-    obj = ctx.activity.get("object")
-    if not (isinstance(obj, dict) and obj.get("type") == "Follow"):
-        withdrawn = await on_claim_withdrawn(ctx)
-        if withdrawn is not None:
-            return withdrawn
+async def on_unfollow(ctx: Context) -> Outcome:
     follower = await ctx.repos.follows.follower(ctx.row.actor_id)
     if follower is None:
         return dropped("undo-unknown")
-    undone = _id_of(obj)
+    obj = ctx.raw_object
     if isinstance(obj, dict):
-        if obj.get("type") != "Follow":
+        if ctx.kind != "Follow":
             return dropped("undo-unsupported")
-        if _id_of(obj.get("actor")) not in (None, ctx.row.actor_id):
+        owner = id_of(obj.get("actor"))
+        if isinstance(owner, str) and owner != ctx.row.actor_id:
             return dropped("undo-not-owner")
-    if undone not in (follower.follow_activity_id, None) and not isinstance(obj, dict):
+    elif object_ref(ctx) not in (follower.follow_activity_id, None):
         return dropped("undo-unknown")
     await ctx.repos.follows.remove_follower(ctx.row.actor_id)
     return done("unfollowed")
 
 
-def _addressed_to_us(activity: dict[str, Any], me: LocalActor) -> bool:
-    for field in ("to", "cc", "audience"):
-        value = activity.get(field)
-        targets = value if isinstance(value, list) else [value]
-        if me.id in targets:
-            return True
-    return False
+def _addressed_to_us(ctx: Context) -> bool:
+    activity = ctx.activity
+    fields = (activity.to, activity.cc, activity.audience)
+    return any(ctx.me.id in targets for targets in fields if targets)
 
 
-async def on_create_or_update(ctx: Context) -> Outcome:
-    obj = ctx.activity.get("object")
-    if not isinstance(obj, dict):
-        return dropped("object-not-embedded")
-    if is_actor_update(ctx.activity):
-        # The worker refetched the actor from its origin before this ran.
-        return done("actor-refreshed")
-    if ctx.row.type == "Create" and obj.get("type") == "EconomicEvent":
-        return await on_confirmation(ctx, obj)
+async def on_object_not_embedded(ctx: Context) -> Outcome:
+    return dropped("object-not-embedded")
+
+
+async def on_actor_update(ctx: Context) -> Outcome:
+    # The worker refetched the actor from its origin before this ran.
+    return done("actor-refreshed")
+
+
+async def on_item(ctx: Context) -> Outcome:
+    """A peer's Create or Update of one of its offers or requests."""
+    obj, activity = ctx.raw_object, ctx.activity
+    assert isinstance(obj, dict)
+    assert isinstance(activity, Create | Update)
+    parsed = activity.object if isinstance(activity.object, Proposal) else None
     try:
-        item = parse_proposal(obj, ctx.row.actor_id)
+        item = parse_proposal(obj, ctx.row.actor_id, parsed)
     except ProposalError as error:
         log.info("inbox object refused reason=%s detail=%s", error.reason, error)
         return dropped(error.reason)
-    if _id_of(obj.get("attributedTo")) != ctx.row.actor_id:
+    if id_of(obj.get("attributedTo")) != ctx.row.actor_id:
         return dropped("object-not-attributed-to-actor")
     if peer_host(item.id) != peer_host(ctx.row.actor_id):
         return dropped("object-origin-mismatch")
@@ -162,7 +158,7 @@ async def on_create_or_update(ctx: Context) -> Outcome:
         return dropped("object-from-refused-peer")
     followee = await ctx.repos.follows.following(ctx.row.actor_id)
     following = followee is not None and followee.state == "accepted"
-    if not following and not _addressed_to_us(ctx.activity, ctx.me):
+    if not following and not _addressed_to_us(ctx):
         return dropped("not-followed")
     if followee is not None and not SubscriptionFilter.from_json(followee.filters).keeps(item):
         return dropped("outside-subscription")
@@ -176,7 +172,7 @@ async def on_create_or_update(ctx: Context) -> Outcome:
 
 
 async def on_delete(ctx: Context) -> Outcome:
-    target = _id_of(ctx.activity.get("object"))
+    target = object_ref(ctx)
     if target is None:
         return dropped("object-missing")
     if target == ctx.row.actor_id:
@@ -198,10 +194,9 @@ async def on_flag(ctx: Context) -> Outcome:
     """A peer reports something: only trusted peers' reports reach the moderation queue."""
     if not await ctx.trust.accepts_reports_from(peer_host(ctx.row.actor_id)):
         return dropped("flag-refused")
-    value = ctx.activity.get("object")
-    objects = [o for o in (_id_of(v) for v in (value if isinstance(value, list) else [value])) if o]
-    content = ctx.activity.get("content")
-    text = content[:5000] if isinstance(content, str) else ""
+    assert isinstance(ctx.activity, Flag)
+    objects = [reported for reported in ctx.activity.object if reported]
+    text = (ctx.activity.content or "")[:5000]
     await ctx.repos.trust.add_report(
         "in", ctx.row.activity_id, ctx.row.actor_id, objects, text, ctx.now
     )
@@ -217,8 +212,8 @@ async def on_announce(ctx: Context) -> Outcome:
         return dropped("not-followed")
     obj = ctx.verified
     assert obj is not None
-    origin = _id_of(obj.get("attributedTo"))
-    if origin is None:
+    origin = id_of(obj.get("attributedTo"))
+    if not isinstance(origin, str):
         return dropped("object-origin-mismatch")
     try:
         item = parse_proposal(obj, origin)
@@ -237,30 +232,52 @@ async def on_announce(ctx: Context) -> Outcome:
     return done("item-relayed")
 
 
-HANDLERS: dict[str, Handler] = {
-    "Follow": on_follow,
-    "Accept": on_accept,
-    "Reject": on_reject,
-    "Undo": on_undo,
-    "Create": on_create_or_update,
-    "Update": on_create_or_update,
-    "Delete": on_delete,
-    "Flag": on_flag,
-    "Announce": on_announce,
-    "Offer": on_offer,
-    "TentativeAccept": on_tentative_accept,
+_ITEM = Route(on_item, frozenset({Need.PROOF}))
+_NOT_EMBEDDED = Route(on_object_not_embedded, malformed="object-not-embedded")
+
+HANDLERS: dict[str, Dispatch] = {
+    "Follow": only(on_follow, Need.SENDER, Need.SOFTWARE, malformed="follow-not-for-us"),
+    "Accept": Dispatch(
+        {"Offer": Route(on_claim_answer), "Follow": Route(on_follow_accepted)},
+        resolve=answered,
+    ),
+    "Reject": Dispatch(
+        {"Offer": Route(on_claim_answer), "Follow": Route(on_follow_rejected)},
+        resolve=answered,
+    ),
+    "TentativeAccept": Dispatch(
+        {"Offer": Route(on_claim_answer), "Follow": Route(on_hold_of_no_claim)},
+        resolve=answered,
+    ),
+    "Undo": Dispatch(
+        {"Offer": Route(on_claim_withdrawn), "*": Route(on_unfollow, malformed="undo-unknown")},
+        resolve=undone,
+    ),
+    "Create": Dispatch(
+        {
+            "ref": _NOT_EMBEDDED,
+            "none": _NOT_EMBEDDED,
+            "EconomicEvent": Route(on_confirmation),
+            "*": _ITEM,
+        }
+    ),
+    "Update": Dispatch(
+        {
+            "ref": _NOT_EMBEDDED,
+            "none": _NOT_EMBEDDED,
+            "Actor": Route(on_actor_update, frozenset({Need.FRESH_SENDER})),
+            "*": _ITEM,
+        }
+    ),
+    "Delete": only(on_delete, malformed="object-missing"),
+    "Flag": only(on_flag, malformed="activity-malformed"),
+    "Announce": only(on_announce, Need.RELAYED, malformed="object-missing"),
+    "Offer": Dispatch(
+        {
+            "Agreement": Route(on_claim_offer, malformed="claim-malformed"),
+            "Proposal": Route(on_referral, malformed=referral_refusal),
+            "*": Route(on_offer_unsupported, malformed="offer-unsupported"),
+        }
+    ),
 }
-
-# Types whose processing needs the sender's actor document (for its inbox).
-NEEDS_SENDER = frozenset({"Follow"})
-
-
-def is_actor_update(activity: dict[str, Any]) -> bool:
-    """An Update of the sender's own actor (a new name, or rotated keys)."""
-    obj = activity.get("object")
-    if activity.get("type") != "Update" or not isinstance(obj, dict):
-        return False
-    types = obj.get("type")
-    return bool(ACTOR_TYPES.intersection(types if isinstance(types, list) else [types])) and (
-        obj.get("id") == _id_of(activity.get("actor"))
-    )
+"""What each activity type does with each kind of object (FEDERATION.md lists them)."""

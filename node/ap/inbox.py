@@ -1,8 +1,9 @@
 """The inbox worker: applies persisted activities, one transaction each.
 
 Rows were written before the 202 went out; this worker takes them in order,
-fetches what it needs *outside* the write lock (a sender's actor document),
-then applies the handler for the activity's type and records the outcome.
+reads each into its wire model, fetches what its route needs *outside* the
+write lock (a sender's actor document, a relayed object), then applies the
+route for the activity's type and object kind and records the outcome.
 """
 
 from __future__ import annotations
@@ -10,15 +11,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from federation.documents.actor import LocalActor
 from federation.errors import FederationError
 from federation.hosts import peer_host
-from node.ap.actors import ActorDirectory, _id_of
-from node.ap.handlers import HANDLERS, NEEDS_SENDER, is_actor_update
-from node.ap.handlers_base import Context, Outcome, dropped, parse_body
+from node.ap.actors import ActorDirectory
+from node.ap.handlers import HANDLERS
+from node.ap.handlers_base import Context, Need, Outcome, dropped, object_kind, parse_body
 from node.ap.outbox import Outbox
 from node.ap.provenance import Dropped, ObjectVerifier
 from node.ap.software import SoftwareDirectory
@@ -28,6 +30,8 @@ from node.domain.trust import TrustService
 from node.storage import Store
 from node.storage.inbox import QueuedActivity
 from node.storage.peers import RemoteActor
+from schemas.wire import WireError, read_activity
+from schemas.wire.base import id_of
 
 log = logging.getLogger("solidarity.inbox")
 
@@ -46,6 +50,8 @@ INCURABLE = frozenset(
     }
 )
 LOCK_FOR = timedelta(minutes=5)
+MALFORMED = "activity-malformed"
+NONE: frozenset[Need] = frozenset()
 # Accepting comes first: while activities are arriving, each row waits for a lull (looking
 # again every YIELD_STEP seconds), unless it was received ACCEPT_FIRST_FOR ago already. A
 # burst is acknowledged at the receiving rate and processed right after it; under a
@@ -104,13 +110,20 @@ class InboxWorker:
             await asyncio.sleep(YIELD_STEP)
 
     async def _process(self, row: QueuedActivity) -> None:
-        handler = HANDLERS.get(row.type)
-        if handler is None:
+        dispatch = HANDLERS.get(row.type)
+        if dispatch is None:
             await self._finish(row, dropped("unsupported-type"))
             return
-        activity = parse_body(row)
+        document = parse_body(row)
+        kind = object_kind(document.get("object"), row.actor_id)
+        route = dispatch.route(kind)
         try:
-            sender, verified = await self._prepare(row, activity)
+            activity = read_activity(document)
+        except WireError:
+            await self._finish(row, dropped(route.refusal(document) if route else MALFORMED))
+            return
+        try:
+            sender, verified = await self._prepare(row, document, route.needs if route else NONE)
         except Dropped as refusal:
             await self._finish(row, dropped(refusal.reason))
             return
@@ -128,37 +141,42 @@ class InboxWorker:
                 self._outbox,
                 row,
                 activity,
+                document,
+                kind,
                 sender,
                 now,
                 self._trust,
                 self._items,
                 verified,
             )
-            outcome = await handler(ctx)
+            if dispatch.resolve is not None:
+                ctx = replace(ctx, kind=await dispatch.resolve(ctx))
+                route = dispatch.route(ctx.kind)
+            outcome = await route.handle(ctx) if route else dropped("unsupported-type")
             await repos.inbox.finish(row.id, outcome.state, outcome.reason)
         self._log(row, outcome)
 
     async def _prepare(
-        self, row: QueuedActivity, activity: dict[str, Any]
+        self, row: QueuedActivity, document: dict[str, Any], needs: frozenset[Need]
     ) -> tuple[RemoteActor | None, dict[str, Any] | None]:
-        """Network work before the write transaction: the sender's actor, proofs, relays."""
+        """Network work before the write transaction, as the route needs it: the sender's
+        actor, what software it runs, a relayed object's origin copy, an object's proof."""
         sender: RemoteActor | None = None
-        refresh = is_actor_update(activity)
-        if row.type in NEEDS_SENDER or refresh:
+        if Need.SENDER in needs or Need.FRESH_SENDER in needs:
             # A changed actor (or key) is believed only as its origin serves it.
-            sender = await self._actors.get(row.actor_id, refresh=refresh)
-            if row.type == "Follow":
-                await self._software.learn(row.actor_id)
-        obj = activity.get("object")
-        if row.type == "Announce":
+            sender = await self._actors.get(row.actor_id, refresh=Need.FRESH_SENDER in needs)
+        if Need.SOFTWARE in needs:
+            await self._software.learn(row.actor_id)
+        obj = document.get("object")
+        if Need.RELAYED in needs:
             await self._may_relay(row.actor_id, obj)
             return sender, await self._verifier.relayed(obj)
         if (
-            row.type in ("Create", "Update")
+            Need.PROOF in needs
             and isinstance(obj, dict)
             and "proof" in obj
             # Anything else the handler drops: fetch no key on its behalf.
-            and _id_of(obj.get("attributedTo")) == row.actor_id
+            and id_of(obj.get("attributedTo")) == row.actor_id
         ):
             await self._verifier.check_proof(obj)
             return sender, obj
@@ -171,10 +189,10 @@ class InboxWorker:
         followed = followee is not None and followee.state == "accepted"
         if not followed and await self._trust.level(peer_host(relayer)) != "partner":
             raise Dropped("not-followed")
-        origins = [_id_of(obj)]
+        origins = [id_of(obj)]
         if isinstance(obj, dict):
-            origins.append(_id_of(obj.get("attributedTo")))
-        for origin in filter(None, origins):
+            origins.append(id_of(obj.get("attributedTo")))
+        for origin in (found for found in origins if isinstance(found, str)):
             try:
                 host = peer_host(origin)
             except ValueError as error:

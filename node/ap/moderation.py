@@ -5,7 +5,8 @@ from __future__ import annotations
 from federation.documents.actor import LocalActor
 from federation.hosts import peer_host
 from node.ap.actors import ActorDirectory
-from node.ap.outbox import Outbox, local_activity
+from node.ap.build import local_activity
+from node.ap.outbox import Outbox
 from node.clock import Clock, to_text
 from node.domain.trust import TrustService
 from node.errors import NotFound
@@ -52,8 +53,8 @@ class ModerationService:
         if item is None:
             raise NotFound(f"No item {item_id} from a peer here.", reason="item-not-found")
         origin = await self._actors.get(item.actor_id)
-        flag = local_activity(self._me, "Flag", [item.actor_id, item_id], to=[item.actor_id])
-        flag["content"] = content
+        reported = [item.actor_id, item_id]
+        flag = local_activity(self._me, "Flag", reported, to=[item.actor_id], content=content)
         async with self._store.transaction() as repos:
             flag_id = await self._outbox.publish(repos, flag, inboxes=[origin.inbox], public=False)
             await repos.trust.add_report(

@@ -13,8 +13,9 @@ from typing import Any
 from federation.documents.actor import LocalActor
 from federation.hosts import peer_host
 from node.ap.actors import ActorDirectory
+from node.ap.build import local_activity
 from node.ap.handlers_base import Context, Outcome, done, dropped
-from node.ap.outbox import Outbox, local_activity
+from node.ap.outbox import Outbox
 from node.ap.proposal import proposal
 from node.ap.remote import ProposalError, parse_proposal
 from node.domain.items import ItemService
@@ -23,6 +24,7 @@ from node.errors import Forbidden
 from node.storage import Store
 from schemas.api import ItemCreate, LocationIn, QuantityIn
 from schemas.vocab import Category, CloseReason, Purpose, Unit, Urgency
+from schemas.wire import Offer, Proposal, WireError, normalise_proposal
 
 
 class ReferralService:
@@ -54,8 +56,7 @@ class ReferralService:
         group = await self._actors.get(actor_id)
         item = await self._items.get(Purpose.REQUEST, item_id, signed_in=True)
         document = self._outbox.sign(proposal(self._me, item))
-        offer = local_activity(self._me, "Offer", document, to=[group.id])
-        offer["target"] = group.id
+        offer = local_activity(self._me, "Offer", document, to=[group.id], target=group.id)
         async with self._store.transaction() as repos:
             await self._items.close_in(repos, Purpose.REQUEST, item_id, CloseReason.REFERRED)
             offer_id = await self._outbox.publish(repos, offer, inboxes=[group.inbox], public=False)
@@ -63,12 +64,14 @@ class ReferralService:
         return offer_id
 
 
-async def on_referral(ctx: Context, obj: dict[str, Any]) -> Outcome:
+async def on_referral(ctx: Context) -> Outcome:
     """A trusted group passes a request on to us: keep a draft copy with ``referredFrom``."""
     if await ctx.trust.level(peer_host(ctx.row.actor_id)) not in ALLOWED_IN_ALLOWLIST:
         return dropped("referral-untrusted")
+    assert isinstance(ctx.activity, Offer)
+    assert isinstance(ctx.activity.object, Proposal)
     try:
-        found = parse_proposal(obj, ctx.row.actor_id)
+        found = parse_proposal(ctx.raw_object, ctx.row.actor_id, ctx.activity.object)
     except ProposalError as error:
         return dropped(error.reason)
     if found.purpose != Purpose.REQUEST.value or found.actor_id != ctx.row.actor_id:
@@ -87,3 +90,12 @@ async def on_referral(ctx: Context, obj: dict[str, Any]) -> Outcome:
     )
     await ctx.items.create_in(ctx.repos, Purpose.REQUEST, body, referred_from=found.id)
     return done("referral-received")
+
+
+def referral_refusal(document: dict[str, Any]) -> str:
+    """Why a referral's Proposal does not read (the reason its normalisation gives)."""
+    try:
+        normalise_proposal(document.get("object"))
+    except WireError as error:
+        return error.reason.value
+    return "activity-malformed"

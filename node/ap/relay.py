@@ -8,8 +8,9 @@ own Note linking to the Proposal.
 from __future__ import annotations
 
 from federation.documents.actor import LocalActor
+from node.ap.build import local_activity
 from node.ap.note import note_for, relay_note_id
-from node.ap.outbox import Outbox, follower_inboxes, local_activity
+from node.ap.outbox import Outbox, follower_inboxes
 from node.ap.software import marketplace_aware
 from node.domain.trust import TrustService
 from node.errors import Conflict, NotFound
@@ -39,8 +40,7 @@ class RelayService:
             inboxes = follower_inboxes(await repos.follows.accepted_followers())
             aware = [inbox for inbox in inboxes if await marketplace_aware(repos, inbox)]
             others = [inbox for inbox in inboxes if inbox not in aware]
-            announce = local_activity(self._me, "Announce", item.document, to=to)
-            announce["cc"] = cc
+            announce = local_activity(self._me, "Announce", item.document, to=to, cc=cc)
             announce_id = await self._outbox.publish(
                 repos, announce, inboxes=aware, public=True, object_id=item_id
             )
