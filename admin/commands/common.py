@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeAlias
 
-from node.ap.wiring import Federation, SessionFactory, build_federation
+from node.ap.wiring import Federation, SessionFactory
 from node.clock import SystemClock
 from node.datadir import is_initialised
 from node.services import Services, build_services
@@ -96,7 +96,7 @@ def with_federation(command: FederationCommand) -> Handler:
 
     async def run(services: Services, args: argparse.Namespace) -> int:
         factory: SessionFactory = args.session_factory
-        federation = build_federation(services, factory)
+        federation = services.start_federation(factory)
         try:
             return await command(services, federation, args)
         finally:

@@ -77,8 +77,8 @@ async def pending(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _answer(federation: Federation, args: argparse.Namespace, approve: bool) -> int:
-    await federation.follows.answer(args.actor, approve, who=WHO, reason=args.reason)
+async def _answer(services: Services, args: argparse.Namespace, approve: bool) -> int:
+    await services.follows.answer(args.actor, approve, who=WHO, reason=args.reason)
     answer = "Accept" if approve else "Reject"
     say(
         f"{'Approved' if approve else 'Rejected'} {args.actor}; the {answer} is queued for "
@@ -88,11 +88,11 @@ async def _answer(federation: Federation, args: argparse.Namespace, approve: boo
 
 
 async def approve(services: Services, federation: Federation, args: argparse.Namespace) -> int:
-    return await _answer(federation, args, True)
+    return await _answer(services, args, True)
 
 
 async def reject(services: Services, federation: Federation, args: argparse.Namespace) -> int:
-    return await _answer(federation, args, False)
+    return await _answer(services, args, False)
 
 
 def _filter(args: argparse.Namespace) -> SubscriptionFilter:
@@ -114,7 +114,7 @@ def _filter(args: argparse.Namespace) -> SubscriptionFilter:
 
 
 async def subscribe(services: Services, federation: Federation, args: argparse.Namespace) -> int:
-    followee = await federation.follows.follow(args.target, who=WHO, keep=_filter(args))
+    followee = await services.follows.follow(args.target, who=WHO, keep=_filter(args))
     host = peer_host(followee.actor_id)
     level = await services.trust.level(host)
     say(

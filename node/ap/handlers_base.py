@@ -16,9 +16,12 @@ from typing import Any
 
 from federation.documents.actor import LocalActor
 from node.ap.actors import ACTOR_TYPES
-from node.ap.outbox import Outbox
-from node.domain.items import ItemService
-from node.domain.trust import TrustService
+from node.domain.claims import ClaimService
+from node.domain.follows import FollowService
+from node.domain.moderation import ModerationService
+from node.domain.outcome import Outcome
+from node.domain.peer_items import PeerItemService
+from node.domain.referrals import ReferralService
 from node.storage import Repositories
 from node.storage.inbox import QueuedActivity
 from node.storage.peers import RemoteActor
@@ -29,27 +32,20 @@ from schemas.wire.terms import canonical_keys, type_names
 
 
 @dataclass(frozen=True)
-class Outcome:
-    state: str  # done | dropped
-    reason: str
+class Domain:
+    """The domain services inbound handlers hand an activity's meaning to."""
 
-    def __str__(self) -> str:
-        return f"{self.state}:{self.reason}"
-
-
-def done(reason: str) -> Outcome:
-    return Outcome("done", reason)
-
-
-def dropped(reason: str) -> Outcome:
-    return Outcome("dropped", reason)
+    claims: ClaimService
+    follows: FollowService
+    peer_items: PeerItemService
+    referrals: ReferralService
+    moderation: ModerationService
 
 
 @dataclass(frozen=True)
 class Context:
     repos: Repositories
     me: LocalActor
-    outbox: Outbox
     row: QueuedActivity
     activity: Activity
     """The activity, read into its wire model."""
@@ -59,8 +55,7 @@ class Context:
     """The object's kind (:func:`object_kind`), named from our records for a reference."""
     sender: RemoteActor | None
     now: str
-    trust: TrustService
-    items: ItemService
+    domain: Domain
     verified: dict[str, Any] | None = None
     """A relayed or proof-carrying object, already checked against its origin."""
 

@@ -20,12 +20,11 @@ from federation.errors import FederationError
 from federation.hosts import peer_host
 from node.ap.actors import ActorDirectory
 from node.ap.handlers import HANDLERS
-from node.ap.handlers_base import Context, Need, Outcome, dropped, object_kind, parse_body
-from node.ap.outbox import Outbox
+from node.ap.handlers_base import Context, Domain, Need, object_kind, parse_body
 from node.ap.provenance import Dropped, ObjectVerifier
 from node.ap.software import SoftwareDirectory
 from node.clock import Clock, from_text, to_text
-from node.domain.items import ItemService
+from node.domain.outcome import Outcome, dropped
 from node.domain.trust import TrustService
 from node.storage import Store
 from node.storage.inbox import QueuedActivity
@@ -67,10 +66,9 @@ class InboxWorker:
         self,
         store: Store,
         me: LocalActor,
-        outbox: Outbox,
+        domain: Domain,
         actors: ActorDirectory,
         trust: TrustService,
-        items: ItemService,
         verifier: ObjectVerifier,
         software: SoftwareDirectory,
         clock: Clock,
@@ -80,12 +78,11 @@ class InboxWorker:
     ) -> None:
         self._store = store
         self._me = me
-        self._outbox = outbox
+        self._domain = domain
         self._actors = actors
         self._clock = clock
         self._trust = trust
         self._verifier = verifier
-        self._items = items
         self._software = software
         self._batch = batch
         self._receiving = receiving
@@ -136,18 +133,7 @@ class InboxWorker:
         now = to_text(self._clock.now())
         async with self._store.transaction() as repos:
             ctx = Context(
-                repos,
-                self._me,
-                self._outbox,
-                row,
-                activity,
-                document,
-                kind,
-                sender,
-                now,
-                self._trust,
-                self._items,
-                verified,
+                repos, self._me, row, activity, document, kind, sender, now, self._domain, verified
             )
             if dispatch.resolve is not None:
                 ctx = replace(ctx, kind=await dispatch.resolve(ctx))
@@ -185,9 +171,7 @@ class InboxWorker:
     async def _may_relay(self, relayer: str, obj: Any) -> None:
         """Before fetching anything for a relay: it comes from a peer we follow (or a
         partner), and the object's origin is not cut off (a block means nothing in)."""
-        followee = await self._store.reader.follows.following(relayer)
-        followed = followee is not None and followee.state == "accepted"
-        if not followed and await self._trust.level(peer_host(relayer)) != "partner":
+        if not await self._domain.peer_items.relays_from(self._store.reader, relayer):
             raise Dropped("not-followed")
         origins = [id_of(obj)]
         if isinstance(obj, dict):

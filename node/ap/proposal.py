@@ -11,6 +11,7 @@ from typing import Any
 
 from federation.documents.actor import LocalActor
 from node.clock import to_text
+from node.domain.claims import claim_step
 from node.domain.model import Item
 from node.domain.model import Place as ItemPlace
 from schemas.context import PUBLIC, PUBLISHED_CONTEXT
@@ -20,11 +21,6 @@ from schemas.wire import Intent, Measure, Place, Proposal, Tag
 
 _CATEGORY_IRI = {info.code: info.iri for info in CATEGORIES}
 _FINISHED = frozenset({Status.FULFILLED, Status.CLOSED, Status.EXPIRED})
-
-
-def claim_step(item: Item) -> float:
-    """The multiple claims on a unit-based item must come in."""
-    return item.minimum_quantity or 1.0
 
 
 def item_id(actor: LocalActor, item: Item) -> str:
