@@ -1,16 +1,17 @@
-"""The shared shapes of inbound handlers: their context, their outcome, and their routes.
+"""The shared shapes of inbound handlers: their context and their routes.
 
 An activity is read once into its schemas.wire model and dispatched on its type
 and the kind of its object (:func:`object_kind`). Each route declares what it
 needs fetched or verified before its transaction (:class:`Need`); the inbox
-worker does that network work, outside the write lock.
+worker does that network work, outside the write lock. Handlers return a
+:class:`node.domain.outcome.Outcome`, mostly the one their domain service gives.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -106,10 +107,6 @@ class Dispatch:
 
     routes: Mapping[str, Route]
     resolve: Resolver | None = None
-    known: frozenset[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "known", frozenset(self.routes) - {"*"})
 
     def route(self, kind: str) -> Route | None:
         return self.routes.get(kind) or self.routes.get("*")
