@@ -16,6 +16,7 @@ from pathlib import Path
 from aiohttp import web
 
 from admin.app import build_app
+from federation.uris import authority_of
 from node.datadir import initialise, is_initialised
 from node.domain.trust import Level
 from node.services import SERVICES
@@ -190,7 +191,7 @@ async def seed(apps: list[web.Application]) -> None:
         await app[SERVICES].accounts.create_account("admin", PASSWORD, Role.ADMIN)
     food_actor = food[SERVICES].settings.actor_url
     clinic_actor = clinic[SERVICES].settings.actor_url
-    clinic_host = clinic_actor.split("//", 1)[1].split("/", 1)[0]
+    clinic_host = authority_of(clinic_actor)
     await food[SERVICES].trust.set_level(
         clinic_host, Level.TRUSTED, who="demo", reason="neighbouring group"
     )
@@ -211,12 +212,13 @@ async def seed(apps: list[web.Application]) -> None:
     for app, handle in ((food, "foodbank"), (clinic, "clinic")):
         for purpose, body in SEED[handle]:
             await app[SERVICES].items.create(purpose, ItemCreate.model_validate(body))
-    water = f"{food[SERVICES].settings.public_url}/offers/"
+    food_uris = food[SERVICES].settings.uris
 
     async def arrived() -> bool:
         items = await clinic[SERVICES].store.reader.remote_items.live_ids()
+        named = [food_uris.item_of(i) for i in items]
         return (
-            any(i.startswith(water) for i in items)
+            any(found is not None and found[0] is Purpose.OFFER for found in named)
             and len(await coalition[SERVICES].store.reader.remote_items.live_ids()) >= 7
         )
 

@@ -23,6 +23,7 @@ from federation.httpsig import verify_request as verify_signature
 from federation.metrics import INBOX_ACCEPTED, INBOX_REJECTED
 from federation.ports import InboundActivity, InboxStore
 from federation.ratelimit import RateLimiter
+from schemas.wire.base import strict_id_of
 
 log = logging.getLogger("solidarity.inbox")
 
@@ -76,12 +77,6 @@ def _depth(value: Any, limit: int) -> int:
     return depth
 
 
-def _id(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    return value.get("id") if isinstance(value, dict) and isinstance(value.get("id"), str) else None
-
-
 AS_CONTEXTS = frozenset(
     {
         "https://www.w3.org/ns/activitystreams",
@@ -129,7 +124,7 @@ def parse_activity(body: bytes, limits: InboxLimits) -> dict[str, Any]:
         )
     if not isinstance(document.get("id"), str) or not isinstance(document.get("type"), str):
         raise InboxError("an activity needs a string id and type")
-    if _id(document.get("actor")) is None:
+    if strict_id_of(document.get("actor")) is None:
         raise InboxError("an activity needs an actor")
     return document
 
@@ -177,7 +172,7 @@ class InboxReceiver:
         if len(request.body) > self.limits.max_body:
             raise InboxError("the body is too large", reason="body-too-large", status=413)
         document = parse_activity(request.body, self.limits)
-        actor = _id(document["actor"])
+        actor = strict_id_of(document["actor"])
         assert actor is not None
         try:
             actor_host, activity_host = peer_host(actor), id_host(document["id"], actor)

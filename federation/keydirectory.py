@@ -24,18 +24,13 @@ from federation.httpsig import PublicKeyRecord
 from federation.keys import public_pem
 from federation.ports import KeyStore, StoredKey
 from federation.proofs import parse_multikey_document
+from schemas.wire.base import strict_id_of
 
 ActorSeen = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
-
-
-def _id(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    return value.get("id") if isinstance(value, dict) else None
 
 
 def find_key(document: dict[str, Any], key_id: str) -> StoredKey | None:
@@ -46,7 +41,7 @@ def find_key(document: dict[str, Any], key_id: str) -> StoredKey | None:
         candidates = _as_list(document.get("publicKey"))
     for key in candidates:
         if isinstance(key, dict) and key.get("id") == key_id:
-            pem, owner = key.get("publicKeyPem"), _id(key.get("owner"))
+            pem, owner = key.get("publicKeyPem"), strict_id_of(key.get("owner"))
             if isinstance(pem, str) and owner:
                 return StoredKey(key_id, owner, pem)
     for method in _as_list(document.get("assertionMethod")):

@@ -14,11 +14,12 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
+from federation.uris import FIRST_ED25519_FRAGMENT
+
 RSA_KEY_FILE = "rsa.pem"
 ED25519_KEY_FILE = "ed25519.pem"
 ED25519_ID_FILE = "ed25519.id"
 RETIRED_DIR = "retired"
-FIRST_ED25519_FRAGMENT = "ed25519-key"
 
 
 @dataclass(frozen=True)

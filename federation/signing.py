@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from federation import uris
 from federation.httpsig import Scheme, sign_cavage, sign_rfc9421
 from federation.keys import KeyRing
 
@@ -37,7 +38,7 @@ class RequestSigner:
         pairs = list(headers.items())
         keys = self.keys.current()
         if scheme == "rfc9421":
-            key_id = f"{self.actor_id}#{self.keys.ed25519_fragment}"
+            key_id = uris.key_id(self.actor_id, self.keys.ed25519_fragment)
             return sign_rfc9421(method, url, pairs, body or b"", key_id, keys.ed25519, self.now())
         return sign_cavage(method, url, pairs, body or b"", self.rsa_key_id, keys.rsa, self.now())
 

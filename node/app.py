@@ -24,7 +24,14 @@ from node.ops import DataDirLock, NodeMetrics, render
 from node.services import SERVICES, build_services
 from node.settings import Settings
 from node.web import setup_web
-from node.workers import ExpirySweep, HoldSweep, RetentionSweep, Sweep, run_periodically
+from node.workers import (
+    EventPruneSweep,
+    ExpirySweep,
+    HoldSweep,
+    RetentionSweep,
+    Sweep,
+    run_periodically,
+)
 
 log = logging.getLogger("solidarity.app")
 
@@ -64,7 +71,9 @@ async def _workers(app: web.Application) -> AsyncIterator[None]:
     quick = app[SERVICES].settings.federation_interval_seconds
     stop = app[STOPPING]
     sweeps = [*app[SWEEPS], HoldSweep(app[SERVICES].claims)]
+    publisher = app[SERVICES].publisher
     loops = [run_periodically(s, interval, stop=stop) for s in sweeps] + [
+        run_periodically(publisher, quick, publisher.wake, stop=stop),
         run_periodically(federation.inbox_worker, quick, federation.inbox_wake, stop=stop),
         run_periodically(federation.delivery_worker, quick, federation.delivery_wake, stop=stop),
         run_periodically(federation.backfill, quick, stop=stop),
@@ -108,7 +117,11 @@ def create_app(
     app[STOPPING] = asyncio.Event()
     app[SERVICES] = services
     app[SESSION_FACTORY] = session_factory
-    sweeps: list[Sweep] = [ExpirySweep(services.items), RetentionSweep(services.items)]
+    sweeps: list[Sweep] = [
+        ExpirySweep(services.items),
+        RetentionSweep(services.items),
+        EventPruneSweep(services.store, services.clock, settings.queue_retention_days),
+    ]
     app[SWEEPS] = sweeps
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_federation)

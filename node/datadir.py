@@ -12,8 +12,10 @@ import tomli_w
 from federation.keys import generate_keys, save_keys
 from node.clock import SystemClock
 from node.domain.accounts import AccountService
+from node.errors import Conflict
 from node.settings import SETTINGS_FILE, Settings, load_settings
 from node.storage import Store
+from node.storage.database import SchemaTooNew, migration_scripts
 from schemas.vocab import Role
 
 
@@ -21,6 +23,12 @@ from schemas.vocab import Role
 class Initialised:
     settings: Settings
     admin_token: str
+
+
+@dataclass(frozen=True)
+class SchemaVersion:
+    current: int  # the newest migration applied to the database
+    newest: int  # the newest migration this software knows
 
 
 def is_initialised(data_dir: Path) -> bool:
@@ -69,3 +77,18 @@ async def create_token(settings: Settings, role: Role, label: str = "") -> str:
         return await AccountService(store, SystemClock()).issue_token(role, label=label)
     finally:
         await store.close()
+
+
+async def migrate(settings: Settings) -> SchemaVersion:
+    """Apply pending database migrations (opening the database does) and say where the
+    schema stands; a database migrated by a newer release is refused, untouched."""
+    store = Store(settings.database_path)
+    try:
+        await store.open()
+        applied = await store.database.applied_versions()
+    except SchemaTooNew as error:
+        raise Conflict(str(error), reason="schema-too-new") from error
+    finally:
+        await store.close()
+    newest = max(version for version, _ in migration_scripts())
+    return SchemaVersion(current=max(applied), newest=newest)

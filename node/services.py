@@ -21,17 +21,20 @@ from node.ap.follows import FederatedPeers, FollowMessenger
 from node.ap.handlers_base import Domain
 from node.ap.moderation import ReportMessenger
 from node.ap.outbox import Outbox
+from node.ap.publisher import OutboxPublisher
 from node.ap.referrals import ReferralMessenger
 from node.ap.relay import RelayMessenger
 from node.ap.wiring import Federation, SessionFactory, build_federation
 from node.clock import Clock
 from node.domain.accounts import AccountService
 from node.domain.blocks import BlockService
+from node.domain.claim_views import ClaimViews
 from node.domain.claims import ClaimService
 from node.domain.feed import FeedService
 from node.domain.follows import FollowService
 from node.domain.items import ItemService
 from node.domain.moderation import ModerationService
+from node.domain.oversight import OversightService
 from node.domain.peer_items import PeerItemService
 from node.domain.referrals import ReferralService
 from node.domain.relays import RelayService
@@ -50,6 +53,7 @@ class Services:
     keys: KeyRing
     actor: LocalActor
     outbox: Outbox
+    publisher: OutboxPublisher
     items: ItemService
     accounts: AccountService
     trust: TrustService
@@ -57,6 +61,8 @@ class Services:
     feed: FeedService
     suggestions: SuggestionService
     notifications: NotificationService
+    claim_views: ClaimViews
+    oversight: OversightService
     claims: ClaimService
     follows: FollowService
     relays: RelayService
@@ -117,13 +123,15 @@ def actor_keys(ring: KeyRing, now: datetime) -> ActorKeys:
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
-    store = Store(settings.database_path)
+    store = Store(settings.database_path, clock.now)
     keys = KeyRing(settings.keys_dir)
     actor = local_actor(settings)
     trust = TrustService(store, clock)
     outbox = Outbox(actor, keys, clock, trust)
+    publisher = OutboxPublisher(store, outbox)
+    store.after_commit(publisher.committed)
     feed = FeedService(store, trust, settings, clock)
-    items = ItemService(store, settings, clock, listeners=[outbox])
+    items = ItemService(store, settings, clock)
     peers = FederatedPeers()
     return Services(
         settings=settings,
@@ -132,6 +140,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         keys=keys,
         actor=actor,
         outbox=outbox,
+        publisher=publisher,
         items=items,
         accounts=AccountService(store, clock),
         trust=trust,
@@ -139,6 +148,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         feed=feed,
         suggestions=SuggestionService(store, feed),
         notifications=NotificationService(store, settings, clock),
+        claim_views=ClaimViews(store),
+        oversight=OversightService(store, trust),
         claims=ClaimService(store, peers, ClaimMessenger(actor, outbox), items, trust, clock),
         follows=FollowService(store, actor.id, peers, FollowMessenger(actor, outbox), trust, clock),
         relays=RelayService(store, RelayMessenger(actor, outbox), trust),

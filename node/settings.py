@@ -19,6 +19,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from federation.uris import Uris
 from schemas.vocab import LocationPrecision
 
 SETTINGS_FILE = "settings.toml"
@@ -51,6 +52,7 @@ class Settings(BaseSettings):
     areas: list[Area] = Field(default_factory=list)
     default_validity_days: int = Field(default=14, ge=1, le=365)
     retention_days: int = Field(default=30, ge=0, le=3650)
+    queue_retention_days: int = Field(default=14, ge=0, le=3650)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     private_address_allowlist: str = ""
     worker_interval_seconds: float = Field(default=30.0, gt=0)
@@ -106,8 +108,12 @@ class Settings(BaseSettings):
         return self.data_dir / "keys" / "instance"
 
     @property
+    def uris(self) -> Uris:
+        return Uris(self.public_url)
+
+    @property
     def actor_url(self) -> str:
-        return f"{self.public_url}/actor"
+        return self.uris.actor
 
 
 def load_settings(data_dir: Path, **flags: Any) -> Settings:

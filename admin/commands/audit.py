@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import sys
 
-from admin.commands.common import Commands, add_command, with_services
+import click
+
+from admin.commands.common import command, with_services
 from admin.commands.output import add_row, detail, show, table, when, whole
 from federation.hosts import peer_host
 from node.services import Services
@@ -15,28 +16,6 @@ from node.services import Services
 TABLE_LIMIT = 50
 CSV_COLUMNS = ("id", "at", "who", "action", "subject", "detail", "reason")
 EVERYTHING = 1_000_000_000
-
-
-def _positive(text: str) -> int:
-    number = int(text)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
-
-
-def register(commands: Commands) -> None:
-    audit = add_command(commands, "audit", "the audit log, newest first", with_services(audit_log))
-    audit.add_argument("--subject", default=None, help="only entries about this host or actor")
-    audit.add_argument(
-        "--limit",
-        type=_positive,
-        default=None,
-        help=f"at most N entries (default {TABLE_LIMIT} in the table, all with --csv)",
-    )
-    audit.add_argument(
-        "--csv", action="store_true", help=f"CSV on stdout ({','.join(CSV_COLUMNS)})"
-    )
-    add_command(commands, "reports", "reports (Flags) sent and received", with_services(reports))
 
 
 def _subject(given: str | None) -> str | None:
@@ -49,10 +28,22 @@ def _subject(given: str | None) -> str | None:
         return given
 
 
-async def audit_log(services: Services, args: argparse.Namespace) -> int:
-    limit = args.limit or (EVERYTHING if args.csv else TABLE_LIMIT)
-    entries = await services.store.reader.trust.audit_entries(_subject(args.subject), limit)
-    if args.csv:
+@command("audit", "the audit log, newest first")
+@click.option("--subject", default=None, help="only entries about this host or actor")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"at most N entries (default {TABLE_LIMIT} in the table, all with --csv)",
+)
+@click.option("--csv", "as_csv", is_flag=True, help=f"CSV on stdout ({','.join(CSV_COLUMNS)})")
+@with_services
+async def audit_log(
+    services: Services, subject: str | None, limit: int | None, as_csv: bool
+) -> int:
+    limit = limit or (EVERYTHING if as_csv else TABLE_LIMIT)
+    entries = await services.oversight.audit(_subject(subject), limit)
+    if as_csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for e in entries:
@@ -68,13 +59,15 @@ async def audit_log(services: Services, args: argparse.Namespace) -> int:
     show(
         grid,
         empty="The audit log is empty."
-        if args.subject is None
-        else f"No audit entries about {args.subject}.",
+        if subject is None
+        else f"No audit entries about {subject}.",
     )
     return 0
 
 
-async def reports(services: Services, args: argparse.Namespace) -> int:
+@command("reports", "reports (Flags) sent and received")
+@with_services
+async def reports(services: Services) -> int:
     grid = table(
         whole("id"),
         whole("direction"),
@@ -84,7 +77,7 @@ async def reports(services: Services, args: argparse.Namespace) -> int:
         "content",
         whole("created (UTC)"),
     )
-    for report in await services.store.reader.trust.reports():
+    for report in await services.oversight.reports():
         add_row(
             grid,
             report.id,
@@ -97,3 +90,6 @@ async def reports(services: Services, args: argparse.Namespace) -> int:
         )
     show(grid, empty="No reports.")
     return 0
+
+
+COMMANDS = (audit_log, reports)

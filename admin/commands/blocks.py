@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import shlex
 import sys
 from pathlib import Path
 
-from admin.commands.common import WHO, Commands, add_command, add_group, with_services
+import click
+
+from admin.commands.common import WHO, command, group, with_services
 from admin.commands.output import add_row, flags, say, show, table, whole
 from node.domain.blocklist import BlockEntry
 from node.domain.blocks import Format
@@ -17,26 +18,7 @@ from node.services import Services
 FORMATS = ("csv", "text")
 
 
-def register(commands: Commands) -> None:
-    blocks = add_group(commands, "blocks", "blocklist import and export")
-    load = add_command(
-        blocks,
-        "import",
-        "compare a blocklist with the blocks in force; --apply imports it",
-        with_services(import_blocks),
-    )
-    load.add_argument("file", help="the blocklist file, or - for stdin")
-    load.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="csv",
-        help="Mastodon's domain-block CSV (default) or one domain per line",
-    )
-    load.add_argument("--apply", action="store_true", help="import (without it: a dry run)")
-
-    save = add_command(blocks, "export", "print the blocks in force", with_services(export))
-    save.add_argument("--format", choices=FORMATS, default="csv")
-    save.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
+blocks = group("blocks", "blocklist import and export")
 
 
 def _read(name: str) -> str:
@@ -75,11 +57,21 @@ def _commented(entry: BlockEntry) -> str:
     return f"{_entry(entry)}: {entry.public_comment}" if entry.public_comment else _entry(entry)
 
 
-async def import_blocks(services: Services, args: argparse.Namespace) -> int:
-    text = _read(args.file)
-    fmt: Format = args.format
+@command("import", "compare a blocklist with the blocks in force; --apply imports it", blocks)
+@click.argument("file", help="the blocklist file, or - for stdin")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="csv",
+    help="Mastodon's domain-block CSV (default) or one domain per line",
+)
+@click.option("--apply", is_flag=True, help="import (without it: a dry run)")
+@with_services
+async def import_blocks(services: Services, file: str, fmt: Format, apply: bool) -> int:
+    text = _read(file)
     try:
-        result = await services.blocks.import_(text, fmt, who=WHO, dry_run=not args.apply)
+        result = await services.blocks.import_(text, fmt, who=WHO, dry_run=not apply)
     except Unprocessable as error:
         if fmt == "csv" and any("expected the header" in e.message for e in error.errors):
             error.errors.append(FieldError("hint", "for one domain per line, use --format text"))
@@ -94,21 +86,33 @@ async def import_blocks(services: Services, args: argparse.Namespace) -> int:
     if result.applied:
         say(f"Imported: {counts}.")
     else:
+        data = services.settings.data_dir
         say(
             f"Dry run ({counts}): nothing was imported. To import, run:",
-            f"  solidarity blocks import {shlex.quote(args.file)} --format {fmt}"
-            f" --data {shlex.quote(str(args.data))} --apply",
+            f"  solidarity blocks import {shlex.quote(file)} --format {fmt}"
+            f" --data {shlex.quote(str(data))} --apply",
         )
     return 0
 
 
-async def export(services: Services, args: argparse.Namespace) -> int:
-    fmt: Format = args.format
+@command("export", "print the blocks in force", blocks)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="write here instead of stdout",
+)
+@with_services
+async def export(services: Services, fmt: Format, output: Path | None) -> int:
     text = await services.blocks.export(fmt)
-    if args.output is None:
+    if output is None:
         sys.stdout.write(text)
         return 0
-    with args.output.open("w", encoding="utf-8", newline="") as handle:
+    with output.open("w", encoding="utf-8", newline="") as handle:
         handle.write(text)
-    say(f"Wrote {len(await services.blocks.current())} blocks to {args.output}.")
+    say(f"Wrote {len(await services.blocks.current())} blocks to {output}.")
     return 0
+
+
+COMMANDS = (blocks,)

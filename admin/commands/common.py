@@ -8,53 +8,66 @@ write outbox and delivery rows; the server's delivery worker sends them.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, TypeVar
 
-from node.ap.wiring import Federation, SessionFactory
+import click
+
+from federation.fetch import guarded_session
+from node.ap.wiring import SessionFactory
 from node.clock import SystemClock
 from node.datadir import is_initialised
 from node.services import Services, build_services
 from node.settings import DEFAULT_DATA_DIR, Settings, load_settings
 
-# argparse's subcommand collection (a private class, but the one typeshed types).
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
 WHO = "cli"  # the audit log's ``who`` for everything done from the command line
 
-Handler = Callable[[argparse.Namespace], int]
-ServiceCommand = Callable[[Services, argparse.Namespace], Awaitable[int]]
-FederationCommand = Callable[[Services, Federation, argparse.Namespace], Awaitable[int]]
+F = TypeVar("F", bound=Callable[..., object])
+ServiceCommand = Callable[..., Awaitable[int]]  # (services, **params)
+FederationCommand = Callable[..., Awaitable[int]]  # (services, federation, **params)
 
 
-def data_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+@dataclass(frozen=True)
+class Invocation:
+    """What ``main`` hands every command (click's context object)."""
+
+    session_factory: SessionFactory  # builds the outbound HTTP client
+
+
+def data_option(command: F) -> F:
+    """``--data DIR``, on every runnable command; the environment variable is named
+    explicitly (click's automatic prefix would make other names)."""
+    return click.option(
         "--data",
-        type=Path,
-        default=Path(os.environ.get("SOLIDARITY_DATA", str(DEFAULT_DATA_DIR))),
+        metavar="DIR",
+        type=click.Path(path_type=Path),
+        envvar="SOLIDARITY_DATA",
+        default=DEFAULT_DATA_DIR,
         help="the node's data directory (env SOLIDARITY_DATA, default ./solidarity-data)",
-    )
+    )(command)
 
 
-def add_group(commands: Commands, name: str, help_: str) -> Commands:
+def group(name: str, help_: str) -> click.Group:
     """A command with subcommands, such as ``peers``."""
-    group = commands.add_parser(name, help=help_, description=help_)
-    return group.add_subparsers(dest=f"{name}_command", required=True, metavar="COMMAND")
+    return click.Group(name, help=help_, short_help=help_)
 
 
-def add_command(
-    commands: Commands, name: str, help_: str, handler: Handler
-) -> argparse.ArgumentParser:
-    """A runnable command: it takes ``--data`` and runs ``handler``."""
-    parser = commands.add_parser(name, help=help_, description=help_)
-    data_arg(parser)
-    parser.set_defaults(handler=handler)
-    return parser
+def command(
+    name: str, help_: str, parent: click.Group | None = None
+) -> Callable[[Callable[..., int]], click.Command]:
+    """A runnable command (in ``parent``, when given) that takes ``--data``."""
+
+    def make(run: Callable[..., int]) -> click.Command:
+        made = click.command(name, help=help_, short_help=help_)(data_option(run))
+        if parent is not None:
+            parent.add_command(made)
+        return made
+
+    return make
 
 
 def existing(data: Path) -> Settings:
@@ -74,32 +87,37 @@ async def open_services(data: Path) -> AsyncIterator[Services]:
         await services.store.close()
 
 
-def with_services(command: ServiceCommand) -> Handler:
-    """Run an async command with the services open."""
+def with_services(command: ServiceCommand) -> Callable[..., int]:
+    """Run an async command with the services on ``--data`` open; click passes the
+    command's own parameters by name."""
 
-    def handler(args: argparse.Namespace) -> int:
+    def handler(data: Path, **params: Any) -> int:
         async def run() -> int:
-            async with open_services(args.data) as services:
-                return await command(services, args)
+            async with open_services(data) as services:
+                return await command(services, **params)
 
         return asyncio.run(run())
 
     return handler
 
 
-def with_federation(command: FederationCommand) -> Handler:
+def with_federation(command: FederationCommand) -> Callable[..., int]:
     """Run an async command with the services and the federation parts.
 
-    ``args.session_factory`` builds the outbound HTTP client (``main`` sets it;
-    tests inject one that refuses every non-loopback address).
+    The invocation's ``session_factory`` builds the outbound HTTP client (``main``
+    sets it; tests inject one that refuses every non-loopback address).
     """
 
-    async def run(services: Services, args: argparse.Namespace) -> int:
-        factory: SessionFactory = args.session_factory
-        federation = services.start_federation(factory)
+    async def run(services: Services, **params: Any) -> int:
+        federation = services.start_federation(_session_factory())
         try:
-            return await command(services, federation, args)
+            return await command(services, federation, **params)
         finally:
             await federation.session.close()
 
     return with_services(run)
+
+
+def _session_factory() -> SessionFactory:
+    invocation = click.get_current_context().find_object(Invocation)
+    return guarded_session if invocation is None else invocation.session_factory

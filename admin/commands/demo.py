@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import signal
 from pathlib import Path
 
-from admin.commands.common import Commands
+import click
+
 from admin.demo import NODES, PASSWORD, reset, start
 
 
-def register(commands: Commands) -> None:
-    demo = commands.add_parser(
-        "demo", help="run a seeded three-node network on localhost", description=__doc__
-    )
-    demo.add_argument(
-        "--data",
-        type=Path,
-        default=Path("solidarity-demo"),
-        help="where the three data dirs live (default ./solidarity-demo)",
-    )
-    demo.add_argument("--port", type=int, default=8701, help="first of three ports")
-    demo.add_argument("--reset", action="store_true", help="start over with fresh nodes")
-    demo.set_defaults(handler=_demo)
-
-
-def _demo(args: argparse.Namespace) -> int:
-    if args.reset:
-        reset(args.data)
-    asyncio.run(_run(args.data, args.port))
+@click.command("demo", help=__doc__, short_help="run a seeded three-node network on localhost")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=Path("solidarity-demo"),
+    help="where the three data dirs live (default ./solidarity-demo)",
+)
+@click.option("--port", type=int, default=8701, help="first of three ports")
+@click.option("--reset", "fresh", is_flag=True, help="start over with fresh nodes")
+def demo(data: Path, port: int, fresh: bool) -> int:
+    if fresh:
+        reset(data)
+    asyncio.run(_run(data, port))
     return 0
 
 
@@ -52,3 +46,6 @@ async def _run(root: Path, port: int) -> None:
             with contextlib.suppress(Exception):  # keep stopping the others
                 await runner.cleanup()
         print("Demo stopped.", flush=True)
+
+
+COMMANDS = (demo,)

@@ -6,16 +6,9 @@ delivery worker sends them (immediately if it runs, else when it starts).
 
 from __future__ import annotations
 
-import argparse
+import click
 
-from admin.commands.common import (
-    WHO,
-    Commands,
-    add_command,
-    add_group,
-    with_federation,
-    with_services,
-)
+from admin.commands.common import WHO, command, group, with_federation, with_services
 from admin.commands.output import add_row, say, show, table, whole
 from federation.hosts import peer_host
 from node.ap.backfill import MAX_PAGES
@@ -25,50 +18,14 @@ from node.errors import Unprocessable
 from node.services import Services
 from schemas.vocab import Category
 
-
-def register(commands: Commands) -> None:
-    follows = add_group(commands, "follows", "follow requests from peers: pending, approve, reject")
-    add_command(follows, "pending", "follow requests waiting for approval", with_services(pending))
-    for name, handler in (("approve", approve), ("reject", reject)):
-        answer = add_command(
-            follows, name, f"{name} a pending follow request", with_federation(handler)
-        )
-        answer.add_argument("actor", help="the actor id, as 'follows pending' lists it")
-        answer.add_argument("--reason", default="", help="why, for the audit log")
-
-    follow = add_command(
-        commands,
-        "follow",
-        "subscribe to a peer (group@host or actor URL), which becomes trusted",
-        with_federation(subscribe),
-    )
-    follow.add_argument("target", help="fetched now over the network: the peer must be reachable")
-    follow.add_argument(
-        "--purpose",
-        action="append",
-        choices=["offer", "request"],
-        default=[],
-        help="keep only offers or requests (repeatable)",
-    )
-    follow.add_argument(
-        "--category",
-        action="append",
-        default=[],
-        help="keep only these categories (repeatable), e.g. food",
-    )
-    follow.add_argument("--near", help="centre of the region to keep: LAT,LON")
-    follow.add_argument("--radius-km", type=float, help="radius of the region, with --near")
-    follow.add_argument(
-        "--no-backfill",
-        action="store_true",
-        help="leave the catch-up on their open items to the server",
-    )
-    add_command(commands, "following", "the peers we follow", with_services(following))
+follows = group("follows", "follow requests from peers: pending, approve, reject")
 
 
-async def pending(services: Services, args: argparse.Namespace) -> int:
+@command("pending", "follow requests waiting for approval", follows)
+@with_services
+async def pending(services: Services) -> int:
     grid = table(whole("actor"), whole("host"), "follow activity")
-    requests = await services.store.reader.follows.pending_followers()
+    requests = await services.oversight.follow_requests()
     for follower in requests:
         add_row(grid, follower.actor_id, peer_host(follower.actor_id), follower.follow_activity_id)
     show(grid, empty="No follow requests are waiting.")
@@ -77,44 +34,90 @@ async def pending(services: Services, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _answer(services: Services, args: argparse.Namespace, approve: bool) -> int:
-    await services.follows.answer(args.actor, approve, who=WHO, reason=args.reason)
+async def _answer(services: Services, actor: str, reason: str, approve: bool) -> int:
+    await services.follows.answer(actor, approve, who=WHO, reason=reason)
     answer = "Accept" if approve else "Reject"
     say(
-        f"{'Approved' if approve else 'Rejected'} {args.actor}; the {answer} is queued for "
+        f"{'Approved' if approve else 'Rejected'} {actor}; the {answer} is queued for "
         "delivery by the server."
     )
     return 0
 
 
-async def approve(services: Services, federation: Federation, args: argparse.Namespace) -> int:
-    return await _answer(services, args, True)
+# Both answers take the actor and an optional reason.
+actor_argument = click.argument("actor", help="the actor id, as 'follows pending' lists it")
+reason_option = click.option("--reason", default="", help="why, for the audit log")
 
 
-async def reject(services: Services, federation: Federation, args: argparse.Namespace) -> int:
-    return await _answer(services, args, False)
+@command("approve", "approve a pending follow request", follows)
+@actor_argument
+@reason_option
+@with_federation
+async def approve(services: Services, federation: Federation, actor: str, reason: str) -> int:
+    return await _answer(services, actor, reason, True)
 
 
-def _filter(args: argparse.Namespace) -> SubscriptionFilter:
-    unknown = [c for c in args.category if c not in Category._value2member_map_]
+@command("reject", "reject a pending follow request", follows)
+@actor_argument
+@reason_option
+@with_federation
+async def reject(services: Services, federation: Federation, actor: str, reason: str) -> int:
+    return await _answer(services, actor, reason, False)
+
+
+def _filter(
+    purpose: tuple[str, ...],
+    category: tuple[str, ...],
+    near: str | None,
+    radius_km: float | None,
+) -> SubscriptionFilter:
+    unknown = [c for c in category if c not in Category._value2member_map_]
     if unknown:
         raise Unprocessable(f"Unknown categories: {', '.join(unknown)}.", reason="category-unknown")
     centre = None
-    if args.near:
-        lat, _, lon = args.near.partition(",")
+    if near:
+        lat, _, lon = near.partition(",")
         centre = (float(lat), float(lon))
-    if (centre is None) != (args.radius_km is None):
+    if (centre is None) != (radius_km is None):
         raise Unprocessable("A region needs both --near and --radius-km.", reason="region-partial")
     return SubscriptionFilter(
-        purposes=tuple(args.purpose),
-        categories=tuple(args.category),
-        centre=centre,
-        radius_km=args.radius_km,
+        purposes=purpose, categories=category, centre=centre, radius_km=radius_km
     )
 
 
-async def subscribe(services: Services, federation: Federation, args: argparse.Namespace) -> int:
-    followee = await services.follows.follow(args.target, who=WHO, keep=_filter(args))
+@command("follow", "subscribe to a peer (group@host or actor URL), which becomes trusted")
+@click.argument("target", help="fetched now over the network: the peer must be reachable")
+@click.option(
+    "--purpose",
+    multiple=True,
+    type=click.Choice(["offer", "request"]),
+    help="keep only offers or requests (repeatable)",
+)
+@click.option(
+    "--category",
+    multiple=True,
+    help="keep only these categories (repeatable), e.g. food",
+)
+@click.option("--near", default=None, help="centre of the region to keep: LAT,LON")
+@click.option("--radius-km", type=float, default=None, help="radius of the region, with --near")
+@click.option(
+    "--no-backfill",
+    is_flag=True,
+    help="leave the catch-up on their open items to the server",
+)
+@with_federation
+async def subscribe(
+    services: Services,
+    federation: Federation,
+    target: str,
+    purpose: tuple[str, ...],
+    category: tuple[str, ...],
+    near: str | None,
+    radius_km: float | None,
+    no_backfill: bool,
+) -> int:
+    keep = _filter(purpose, category, near, radius_km)
+    followee = await services.follows.follow(target, who=WHO, keep=keep)
     host = peer_host(followee.actor_id)
     level = await services.trust.level(host)
     say(
@@ -122,7 +125,7 @@ async def subscribe(services: Services, federation: Federation, args: argparse.N
         " it is pending until they accept.",
         f"{host} is {level}.",
     )
-    if not args.no_backfill:
+    if not no_backfill:
         await _backfill(services, federation, followee.actor_id)
     return 0
 
@@ -141,21 +144,26 @@ async def _backfill(services: Services, federation: Federation, actor_id: str) -
         stored = 0
         while True:
             stored += await federation.backfill.run_once()
-            state = await services.store.reader.backfills.get(actor_id)
+            state = await services.oversight.catch_up(actor_id)
             if state is None or state.state != "pending":
                 progress.update(task, completed=MAX_PAGES, items=stored)
                 break
             progress.update(task, completed=state.pages_done, items=stored)
-    finished = await services.store.reader.backfills.get(actor_id)
+    finished = await services.oversight.catch_up(actor_id)
     if finished is not None and finished.state == "failed":
         say(f"Catching up stopped ({finished.last_error}); the server will not retry it.")
     else:
         say(f"Caught up: {stored} open items stored.")
 
 
-async def following(services: Services, args: argparse.Namespace) -> int:
+@command("following", "the peers we follow")
+@with_services
+async def following(services: Services) -> int:
     grid = table(whole("actor"), whole("host"), whole("state"))
-    for followee in await services.store.reader.follows.following_list():
+    for followee in await services.oversight.following():
         add_row(grid, followee.actor_id, peer_host(followee.actor_id), followee.state)
     show(grid, empty="We follow no one yet.")
     return 0
+
+
+COMMANDS = (follows, subscribe, following)

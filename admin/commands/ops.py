@@ -2,72 +2,52 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 from pathlib import Path
 
-from admin.commands.common import Commands, add_command, existing
+import click
+
+from admin.commands.common import command, existing
+from node.datadir import migrate
 from node.ops import DataDirBusy, backup, restore
 from node.settings import load_settings
-from node.storage import Store
-from node.storage.database import SchemaTooNew, migration_scripts
+
+PATH = click.Path(path_type=Path)
 
 
-def register(commands: Commands) -> None:
-    made = add_command(
-        commands,
-        "backup",
-        "copy the database, keys and settings (safe while the node runs)",
-        _backup,
-    )
-    made.add_argument("destination", type=Path, help="a new directory for the backup")
-    put = add_command(
-        commands, "restore", "put a backup in place (refused while the node runs)", _restore
-    )
-    put.add_argument("source", type=Path, help="a directory made by 'solidarity backup'")
-    add_command(
-        commands, "migrate", "apply pending database migrations and show the schema", _migrate
-    )
-
-
-def _backup(args: argparse.Namespace) -> int:
-    settings = existing(args.data)
-    target = backup(settings.database_path, args.data, args.destination)
-    print(f"Backed up {args.data} to {args.destination} ({target.stat().st_size} bytes, verified).")
+@command("backup", "copy the database, keys and settings (safe while the node runs)")
+@click.argument("destination", type=PATH, help="a new directory for the backup")
+def backup_command(data: Path, destination: Path) -> int:
+    settings = existing(data)
+    target = backup(settings.database_path, data, destination)
+    print(f"Backed up {data} to {destination} ({target.stat().st_size} bytes, verified).")
     return 0
 
 
-def _restore(args: argparse.Namespace) -> int:
-    database = load_settings(args.source).database_path.name
+@command("restore", "put a backup in place (refused while the node runs)")
+@click.argument("source", type=PATH, help="a directory made by 'solidarity backup'")
+def restore_command(data: Path, source: Path) -> int:
+    database = load_settings(source).database_path.name
     try:
-        restore(args.source, args.data, database)
+        restore(source, data, database)
     except DataDirBusy as error:
         print(f"solidarity: {error}; stop it before restoring.", file=sys.stderr)
         return 1
     except ValueError as error:
         print(f"solidarity: the backup is damaged: {error}", file=sys.stderr)
         return 1
-    print(f"Restored {args.source} into {args.data} (integrity verified).")
+    print(f"Restored {source} into {data} (integrity verified).")
     return 0
 
 
-def _migrate(args: argparse.Namespace) -> int:
-    settings = existing(args.data)
-
-    async def run() -> list[int]:
-        store = Store(settings.database_path)
-        await store.open()
-        try:
-            return await store.database.applied_versions()
-        finally:
-            await store.close()
-
-    try:
-        versions = asyncio.run(run())
-    except SchemaTooNew as error:
-        print(f"solidarity: {error}", file=sys.stderr)
-        return 1
-    newest = max(version for version, _ in migration_scripts())
-    print(f"Schema version {max(versions)} (this software knows up to {newest}); up to date.")
+@command("migrate", "apply pending database migrations and show the schema")
+def migrate_command(data: Path) -> int:
+    schema = asyncio.run(migrate(existing(data)))
+    print(
+        f"Schema version {schema.current} (this software knows up to {schema.newest}); up to date."
+    )
     return 0
+
+
+COMMANDS = (backup_command, restore_command, migrate_command)

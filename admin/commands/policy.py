@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 from typing import Any
 
-from admin.commands.common import WHO, Commands, add_command, add_group, with_services
+import click
+
+from admin.commands.common import WHO, command, group, with_services
 from admin.commands.output import add_row, say, show, table, whole, yes_no
 from node.domain.trust import Mode, Policy
 from node.errors import BadRequest
@@ -17,63 +18,69 @@ MODE_MEANING = {
 }
 
 
-def register(commands: Commands) -> None:
-    policy = add_group(commands, "policy", "the node's federation policy")
-    add_command(policy, "show", "print the policy", with_services(show_policy))
-    change = add_command(policy, "set", "change the policy (audited)", with_services(set_policy))
-    change.add_argument("--mode", choices=[m.value for m in Mode], default=None)
-    change.add_argument(
-        "--approve-followers",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="follow requests wait for an admin's approval",
-    )
-    change.add_argument(
-        "--secure",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="even public items only to signed requests",
-    )
-    change.add_argument("--reason", default="", help="why, for the audit log")
+policy = group("policy", "the node's federation policy")
 
 
-def _print(policy: Policy) -> None:
+def _print(shown: Policy) -> None:
     grid = table(whole("setting"), whole("value"), "meaning")
-    add_row(grid, "mode", policy.mode.value, MODE_MEANING[policy.mode])
+    add_row(grid, "mode", shown.mode.value, MODE_MEANING[shown.mode])
     add_row(
         grid,
         "approve followers",
-        yes_no(policy.approve_followers),
+        yes_no(shown.approve_followers),
         "follow requests wait for approval"
-        if policy.approve_followers
+        if shown.approve_followers
         else "follows from peers not blocked are accepted",
     )
     add_row(
         grid,
         "secure",
-        yes_no(policy.secure),
-        "every fetch must be signed" if policy.secure else "public items may be fetched unsigned",
+        yes_no(shown.secure),
+        "every fetch must be signed" if shown.secure else "public items may be fetched unsigned",
     )
     show(grid, empty="")
 
 
-async def show_policy(services: Services, args: argparse.Namespace) -> int:
+@command("show", "print the policy", policy)
+@with_services
+async def show_policy(services: Services) -> int:
     _print(await services.trust.policy())
     return 0
 
 
-async def set_policy(services: Services, args: argparse.Namespace) -> int:
+@command("set", "change the policy (audited)", policy)
+@click.option("--mode", type=click.Choice([m.value for m in Mode]), default=None)
+@click.option(
+    "--approve-followers/--no-approve-followers",
+    default=None,
+    help="follow requests wait for an admin's approval",
+)
+@click.option(
+    "--secure/--no-secure", default=None, help="even public items only to signed requests"
+)
+@click.option("--reason", default="", help="why, for the audit log")
+@with_services
+async def set_policy(
+    services: Services,
+    mode: str | None,
+    approve_followers: bool | None,
+    secure: bool | None,
+    reason: str,
+) -> int:
     changes: dict[str, Any] = {}
-    if args.mode is not None:
-        changes["mode"] = Mode(args.mode)
-    for name in ("approve_followers", "secure"):
-        if getattr(args, name) is not None:
-            changes[name] = getattr(args, name)
+    if mode is not None:
+        changes["mode"] = Mode(mode)
+    for name, value in (("approve_followers", approve_followers), ("secure", secure)):
+        if value is not None:
+            changes[name] = value
     if not changes:
         raise BadRequest(
             "Nothing to change: give --mode, --[no-]approve-followers or --[no-]secure."
         )
-    policy = await services.trust.set_policy(who=WHO, reason=args.reason, **changes)
+    changed = await services.trust.set_policy(who=WHO, reason=reason, **changes)
     say("Policy changed:")
-    _print(policy)
+    _print(changed)
     return 0
+
+
+COMMANDS = (policy,)

@@ -14,9 +14,9 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from federation.errors import FederationError
+from node.domain.records import Followee
 from node.domain.subscriptions import SubscriptionFilter
 from node.errors import NodeError
-from node.storage.follows import Followee
 from node.web.i18n import N_
 from node.web.messages import error_message
 from node.web.pages import Page, page_handler
@@ -160,7 +160,7 @@ def _keep(followee: Followee) -> SubscriptionFilter:
 async def _page(
     page: Page, form: SubscribeForm, *, status: int = 200, error: str | None = None
 ) -> web.Response:
-    rows = await page.services.store.reader.follows.following_list()
+    rows = await page.services.oversight.following()
     following = [Following(f.actor_id, f.state, _keep(f)) for f in rows]
     # An answer to a POST shows this page: the language picker comes back to it.
     context = {"following": following, "form": form, "states": STATES, "error": error, "path": PATH}

@@ -24,7 +24,7 @@ async def overview(page: Page) -> web.StreamResponse:
 async def peers(page: Page) -> web.StreamResponse:
     return page.render(
         "admin_peers.html",
-        peers=await queries.peers(page.services),
+        peers=await page.services.oversight.peers_and_known_hosts(),
         policy=await page.services.trust.policy(),
     )
 
@@ -43,7 +43,7 @@ async def set_level(page: Page) -> web.StreamResponse:
 
 @admin_page
 async def follow_requests(page: Page) -> web.StreamResponse:
-    pending = await page.services.store.reader.follows.pending_followers()
+    pending = await page.services.oversight.follow_requests()
     return page.render("admin_follows.html", pending=pending)
 
 
@@ -97,7 +97,7 @@ async def deliveries(page: Page) -> web.StreamResponse:
 
 @admin_page
 async def moderation(page: Page) -> web.StreamResponse:
-    reports = await page.services.store.reader.trust.reports()
+    reports = await page.services.oversight.reports()
     return page.render("admin_moderation.html", reports=reports)
 
 
@@ -122,5 +122,5 @@ async def hide_item(page: Page) -> web.StreamResponse:
 @admin_page
 async def audit(page: Page) -> web.StreamResponse:
     subject = page.request.query.get("subject", "").strip() or None
-    entries = await page.services.store.reader.trust.audit_entries(subject, 200)
+    entries = await page.services.oversight.audit(subject, 200)
     return page.render("admin_audit.html", entries=entries, subject=subject or "")

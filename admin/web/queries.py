@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from federation.delivery.circuit import HostHealth
+from node.domain.records import HostDeliveries
 from node.services import Services
-from node.storage.outbox import HostDeliveries
-from node.storage.trust import PeerRow
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class Overview:
 
 
 async def delivery_health(services: Services, now: datetime) -> list[PeerHealth]:
-    rows = {row.host: row for row in await services.store.reader.outbox.delivery_health_by_host()}
+    rows = {row.host: row for row in await services.oversight.deliveries_by_host()}
     circuits = services.federation.delivery_worker.breaker.snapshot(now)
     hosts = sorted(set(rows) | set(circuits))
     health = [PeerHealth(host, rows.get(host), circuits.get(host)) for host in hosts]
@@ -51,24 +50,15 @@ async def delivery_health(services: Services, now: datetime) -> list[PeerHealth]
 
 
 async def overview(services: Services, now: datetime) -> Overview:
-    reader = services.store.reader
     policy = await services.trust.policy()
     health = await delivery_health(services, now)
+    counts = await services.oversight.counts()
     return Overview(
         mode=policy.mode.value,
         approve_followers=policy.approve_followers,
         secure=policy.secure,
-        peers=len(await reader.trust.all_peers()),
-        follow_requests=len(await reader.follows.pending_followers()),
-        open_reports=len(await reader.trust.reports("open")),
+        peers=counts.peers,
+        follow_requests=counts.follow_requests,
+        open_reports=counts.open_reports,
         troubled_hosts=sum(1 for h in health if h.state in ("circuit-open", "failing")),
     )
-
-
-async def peers(services: Services) -> list[PeerRow]:
-    """Every peer with a trust setting, plus hosts we only know from their actors."""
-    reader = services.store.reader
-    known = {peer.host: peer for peer in await reader.trust.all_peers()}
-    for host in await reader.peers.known_hosts():
-        known.setdefault(host, PeerRow(host=host, level="unknown"))
-    return sorted(known.values(), key=lambda p: p.host)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from node.storage.notifications import AttemptRow, DeliveryRow, EndpointRow
+from node.domain.records import AttemptRow, DeliveryRow, EndpointRow
 from node.web.i18n import N_
 from node.web.notifications import KINDS
 from node.web.pages import Page, page_handler

@@ -1,5 +1,8 @@
 """The delivery worker: signs and POSTs queued activities, then settles each row.
 
+Each POST goes through the one guarded poster (``federation.poster``), which
+turns refusals, timeouts and network errors into reason codes.
+
 One dead peer never slows the others: a global and a per-host concurrency
 limit, short timeouts, and a per-host circuit breaker that postpones deliveries
 to a host while it is open. The retry policy is the pure ``decide`` function.
@@ -11,7 +14,7 @@ import asyncio
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -20,10 +23,10 @@ from yarl import URL
 
 from federation.delivery.circuit import CircuitBreaker
 from federation.delivery.retry import DEFAULT_POLICY, Attempt, RetryPolicy, decide
-from federation.errors import FederationError
 from federation.fetch import AddressPolicy
 from federation.httpsig import Scheme
 from federation.ports import DeliveryJob, DeliveryStore, SchemeStore
+from federation.poster import GuardedPoster, PostResult
 from federation.signing import DEFAULT_SCHEME, OTHER_SCHEME, RequestSigner
 
 log = logging.getLogger("solidarity.delivery")
@@ -39,17 +42,6 @@ class DeliveryLimits:
     timeout: float = 15.0
     connect_timeout: float = 5.0
     lock_for: timedelta = timedelta(minutes=10)
-
-
-# Refusals by our own SSRF guard: retrying cannot help.
-PERMANENT_ERRORS = frozenset({"address-refused", "scheme-refused", "url-invalid"})
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int | None
-    retry_after: str | None = None
-    error: str = ""
 
 
 @dataclass
@@ -106,7 +98,7 @@ class DeliveryWorker:
         )
         decision = decide(attempt, self.policy, self.rng)
         error = response.error or decision.reason
-        if response.error in PERMANENT_ERRORS:
+        if response.permanent:
             await self.store.failed(job, None, error, now)
         elif decision.kind == "delivered":
             assert response.status is not None
@@ -128,15 +120,23 @@ class DeliveryWorker:
             error,
         )
 
-    async def _post_knocking(self, job: DeliveryJob) -> Response:
+    async def _post_knocking(self, job: DeliveryJob) -> PostResult:
         """POST with the scheme the origin is known to take; on 400/401, try the other once."""
         origin = str(URL(job.inbox).origin())
         known = await self.schemes.scheme_for(origin)
         scheme: Scheme = "rfc9421" if known == "rfc9421" else DEFAULT_SCHEME
-        response = await self._post(job, scheme)
+        # Built per job, so limits changed on a running worker apply to its next job.
+        poster = GuardedPoster(
+            self.session,
+            self.addresses,
+            self.user_agent,
+            self.limits.timeout,
+            self.limits.connect_timeout,
+        )
+        response = await self._post(poster, job, scheme)
         if response.status in (400, 401):
             other = OTHER_SCHEME[scheme]
-            retry = await self._post(job, other)
+            retry = await self._post(poster, job, other)
             if retry.status is not None and 200 <= retry.status < 300:
                 await self.schemes.remember(origin, other, self.now())
             return retry
@@ -144,26 +144,10 @@ class DeliveryWorker:
             await self.schemes.remember(origin, scheme, self.now())
         return response
 
-    async def _post(self, job: DeliveryJob, scheme: Scheme) -> Response:
-        headers = {
-            "Content-Type": ACTIVITY_JSON,
-            "Accept": ACTIVITY_JSON,
-            "User-Agent": self.user_agent,
-        }
-        timeout = aiohttp.ClientTimeout(
-            total=self.limits.timeout, connect=self.limits.connect_timeout
-        )
-        try:
-            self.addresses.check_url(URL(job.inbox))
-            headers.update(self.signer.sign("POST", job.inbox, headers, job.body, scheme))
-            async with self.session.post(
-                job.inbox, data=job.body, headers=headers, allow_redirects=False, timeout=timeout
-            ) as response:
-                await response.content.readany()
-                return Response(response.status, response.headers.get("Retry-After"))
-        except FederationError as error:
-            return Response(None, error=error.reason)
-        except TimeoutError:
-            return Response(None, error="timeout")
-        except aiohttp.ClientError as error:
-            return Response(None, error=f"network-error: {type(error).__name__}")
+    async def _post(self, poster: GuardedPoster, job: DeliveryJob, scheme: Scheme) -> PostResult:
+        headers = {"Content-Type": ACTIVITY_JSON, "Accept": ACTIVITY_JSON}
+
+        def sign(sent: Mapping[str, str]) -> dict[str, str]:
+            return self.signer.sign("POST", job.inbox, sent, job.body, scheme)
+
+        return await poster.post(job.inbox, job.body, headers, sign)

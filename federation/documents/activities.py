@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from federation.documents.actor import DOCUMENT_CONTEXT, LocalActor
 
 
 def new_activity_id(actor: LocalActor) -> str:
-    return f"{actor.public_url}/activities/{uuid.uuid4()}"
+    return actor.uris.new_activity()
 
 
 def activity(

@@ -8,11 +8,13 @@ HTTP signatures the whole fleet verifies, and Ed25519 as a FEP-521a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from federation.proofs import DATA_INTEGRITY_V2, MULTIKEY_CONTEXT, multikey_document
+from federation.uris import Uris
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 SECURITY_V1 = "https://w3id.org/security/v1"
@@ -46,40 +48,44 @@ class LocalActor:
     summary: str
     manually_approves_followers: bool = False
 
+    @cached_property
+    def uris(self) -> Uris:
+        return Uris(self.public_url)
+
     @property
     def id(self) -> str:
-        return f"{self.public_url}/actor"
+        return self.uris.actor
 
     @property
     def main_key_id(self) -> str:
-        return f"{self.id}#main-key"
+        return self.uris.main_key
 
     def key_id(self, fragment: str) -> str:
-        return f"{self.id}#{fragment}"
+        return self.uris.key(fragment)
 
     @property
     def inbox(self) -> str:
-        return f"{self.id}/inbox"
+        return self.uris.inbox
 
     @property
     def shared_inbox(self) -> str:
-        return f"{self.public_url}/inbox"
+        return self.uris.shared_inbox
 
     @property
     def outbox(self) -> str:
-        return f"{self.id}/outbox"
+        return self.uris.outbox
 
     @property
     def followers(self) -> str:
-        return f"{self.id}/followers"
+        return self.uris.followers
 
     @property
     def following(self) -> str:
-        return f"{self.id}/following"
+        return self.uris.following
 
     @property
     def partners(self) -> str:
-        return f"{self.id}/partners"
+        return self.uris.partners
 
 
 @dataclass(frozen=True)
@@ -93,13 +99,17 @@ class InstanceActor:
     public_url: str
     rsa_public_pem: str
 
+    @cached_property
+    def uris(self) -> Uris:
+        return Uris(self.public_url)
+
     @property
     def id(self) -> str:
-        return f"{self.public_url}/instance"
+        return self.uris.instance
 
     @property
     def main_key_id(self) -> str:
-        return f"{self.id}#main-key"
+        return self.uris.instance_main_key
 
 
 def instance_document(actor: InstanceActor, host: str) -> dict[str, Any]:
@@ -110,8 +120,8 @@ def instance_document(actor: InstanceActor, host: str) -> dict[str, Any]:
         "preferredUsername": host,
         "name": host,
         "url": actor.public_url,
-        "inbox": f"{actor.id}/inbox",
-        "outbox": f"{actor.id}/outbox",
+        "inbox": actor.uris.instance_inbox,
+        "outbox": actor.uris.instance_outbox,
         "manuallyApprovesFollowers": True,
         "publicKey": {
             "id": actor.main_key_id,

@@ -4,25 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from federation.documents.actor import LocalActor
+from federation.uris import Uris
 
 JRD = "application/jrd+json"
 ACTIVITY_JSON = "application/activity+json"
 NODEINFO_VERSIONS = ("2.1", "2.0")
 
 
-def authority(public_url: str) -> str:
-    """``host[:port]``, the port only when it is not the scheme's default."""
-    parts = urlsplit(public_url)
-    host = (parts.hostname or "").lower()
-    default = {"http": 80, "https": 443}.get(parts.scheme)
-    return host if parts.port in (None, default) else f"{host}:{parts.port}"
-
-
 def subject(actor: LocalActor) -> str:
-    return f"acct:{actor.handle}@{authority(actor.public_url)}"
+    return actor.uris.account(actor.handle)
 
 
 def matches_resource(actor: LocalActor, resource: str) -> bool:
@@ -33,7 +25,7 @@ def matches_resource(actor: LocalActor, resource: str) -> bool:
     if "@" not in account:
         return False
     user, _, host = account.rpartition("@")
-    return user.lower() == actor.handle.lower() and host.lower() == authority(actor.public_url)
+    return user.lower() == actor.handle.lower() and host.lower() == actor.uris.host
 
 
 def webfinger(actor: LocalActor) -> dict[str, Any]:
@@ -52,7 +44,7 @@ def webfinger(actor: LocalActor) -> dict[str, Any]:
 
 
 def host_meta(public_url: str) -> str:
-    template = f"{public_url}/.well-known/webfinger?resource={{uri}}"
+    template = Uris(public_url).webfinger_template
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">\n'
@@ -66,7 +58,7 @@ def nodeinfo_links(public_url: str) -> dict[str, Any]:
         "links": [
             {
                 "rel": f"http://nodeinfo.diaspora.software/ns/schema/{version}",
-                "href": f"{public_url}/nodeinfo/{version}",
+                "href": Uris(public_url).nodeinfo(version),
             }
             for version in NODEINFO_VERSIONS
         ]

@@ -17,6 +17,7 @@ from federation.httpsig.records import (
     VerifiedSignature,
 )
 from federation.httpsig.rfc9421 import parse_signatures, prepare_rfc9421
+from federation.refetch import refetch_once
 
 # Failures that a rotated key could cure: worth one lookup that bypasses caches.
 _KEY_DEPENDENT = frozenset(
@@ -80,14 +81,14 @@ def _prepare(
 async def _verify_candidate(
     candidate: Candidate, resolve_key: KeyResolver, policy: VerificationPolicy
 ) -> VerifiedSignature:
-    record = await _resolve(resolve_key, candidate.key_id, refresh=False)
-    try:
-        algorithm = verify_with_key(candidate, record, policy)
-    except SignatureError as error:
-        if error.reason not in _KEY_DEPENDENT:
-            raise
-        record = await _resolve(resolve_key, candidate.key_id, refresh=True)
-        algorithm = verify_with_key(candidate, record, policy)
+    # A key that cannot be had is final; a key that does not verify is fetched once more.
+    cached = await _resolve(resolve_key, candidate.key_id, refresh=False)
+
+    async def attempt(refresh: bool) -> tuple[PublicKeyRecord, str]:
+        record = await _resolve(resolve_key, candidate.key_id, refresh=True) if refresh else cached
+        return record, verify_with_key(candidate, record, policy)
+
+    record, algorithm = await refetch_once(attempt, _KEY_DEPENDENT)
     return VerifiedSignature(
         key_id=candidate.key_id,
         owner=record.owner,

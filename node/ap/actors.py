@@ -10,21 +10,14 @@ from federation.hosts import peer_host
 from node.clock import Clock, to_text
 from node.storage import Store
 from node.storage.peers import RemoteActor
+from schemas.wire.base import strict_id_of
 
 ACTOR_TYPES = frozenset({"Person", "Group", "Organization", "Service", "Application"})
 
 
-def _id_of(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and isinstance(value.get("id"), str):
-        return str(value["id"])
-    return None
-
-
 def parse_actor(document: dict[str, Any]) -> RemoteActor:
     """Read the parts of an actor document we rely on, or raise FetchError."""
-    actor_id, inbox = _id_of(document.get("id")), _id_of(document.get("inbox"))
+    actor_id, inbox = strict_id_of(document.get("id")), strict_id_of(document.get("inbox"))
     types = document.get("type")
     type_list = types if isinstance(types, list) else [types]
     if actor_id is None or inbox is None or not ACTOR_TYPES.intersection(type_list):
@@ -32,7 +25,7 @@ def parse_actor(document: dict[str, Any]) -> RemoteActor:
     if peer_host(inbox) != peer_host(actor_id):
         raise FetchError("the actor's inbox is on another host", reason="actor-malformed")
     endpoints = document.get("endpoints")
-    shared = _id_of(endpoints.get("sharedInbox")) if isinstance(endpoints, dict) else None
+    shared = strict_id_of(endpoints.get("sharedInbox")) if isinstance(endpoints, dict) else None
     if shared is not None and peer_host(shared) != peer_host(actor_id):
         shared = None
     handle = document.get("preferredUsername")

@@ -54,10 +54,9 @@ async def requester(
     await refuse_blocked(request, services)
     if "Signature" not in request.headers and "Signature-Input" not in request.headers:
         return None
-    scheme = services.settings.public_url.split("://", 1)[0]
     message = HttpRequest(
         request.method,
-        f"{scheme}://{request.host}{request.path_qs}",
+        services.settings.uris.received(request.host, request.path_qs),
         Headers(list(request.headers.items())),
         b"",
     )

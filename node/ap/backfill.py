@@ -15,14 +15,14 @@ from typing import Any
 from federation.errors import FederationError
 from federation.fetch import RemoteFetcher
 from federation.hosts import peer_host
-from node.ap.actors import _id_of
-from node.ap.provenance import Dropped, ObjectVerifier
+from federation.proofs.provenance import Dropped, ObjectVerifier
 from node.ap.remote import ProposalError, parse_proposal
 from node.clock import Clock, to_text
 from node.domain.subscriptions import SubscriptionFilter
 from node.domain.trust import TrustService
 from node.storage import Store
 from node.storage.backfills import Backfill
+from schemas.wire.base import strict_id_of
 
 log = logging.getLogger("solidarity.backfill")
 
@@ -76,7 +76,7 @@ class BackfillWorker:
                 return 0
             if page.get("type") != "OrderedCollection":
                 return await self._store_page(backfill, page, now)
-            backfill = replace(backfill, next_page=_id_of(page.get("first")))
+            backfill = replace(backfill, next_page=strict_id_of(page.get("first")))
             async with self._store.transaction() as repos:
                 await repos.backfills.advance(backfill, now)
         return 0
@@ -89,7 +89,7 @@ class BackfillWorker:
             obj = activity.get("object")
             if activity.get("type") not in ("Create", "Update", "Delete"):
                 continue
-            if _id_of(activity.get("actor")) != backfill.actor_id:
+            if strict_id_of(activity.get("actor")) != backfill.actor_id:
                 continue
             if activity.get("type") != "Delete" and isinstance(obj, dict) and "proof" in obj:
                 try:
@@ -103,7 +103,7 @@ class BackfillWorker:
             keep = SubscriptionFilter.from_json(followee.filters if followee else "{}")
             for activity in candidates:
                 stored += await self._apply(repos, activity, keep, backfill.actor_id, now)
-            next_page = _id_of(page.get("next"))
+            next_page = strict_id_of(page.get("next"))
             done = next_page is None or next_page == backfill.next_page
             await repos.backfills.advance(
                 replace(
@@ -126,7 +126,7 @@ class BackfillWorker:
         now: str,
     ) -> int:
         obj = activity.get("object")
-        object_id = _id_of(obj)
+        object_id = strict_id_of(obj)
         if object_id is None or peer_host(object_id) != peer_host(actor):
             return 0
         if await repos.remote_items.get(object_id) is not None:

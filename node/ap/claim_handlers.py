@@ -14,12 +14,8 @@ from schemas.wire.claims import Agreement
 
 def _our_item_id(ctx: Context, intent_id: str) -> str | None:
     """``{public_url}/offers/{id}#primary`` → ``id`` when it names one of our items."""
-    base = intent_id.split("#", 1)[0]
-    for kind in ("offers", "requests"):
-        prefix = f"{ctx.me.public_url}/{kind}/"
-        if base.startswith(prefix):
-            return base.removeprefix(prefix)
-    return None
+    found = ctx.me.uris.item_of(intent_id)
+    return found[1] if found else None
 
 
 async def answered(ctx: Context) -> str:

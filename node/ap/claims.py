@@ -11,15 +11,13 @@ claimant withdraws (``Undo`` of its Offer).
 
 from __future__ import annotations
 
-import uuid
-
 from federation.documents.actor import LocalActor
+from federation.uris import ClaimKind
 from node.ap.build import agreement, local_activity, measure
 from node.ap.outbox import Outbox
 from node.domain.peers import SentClaim
+from node.domain.records import Claim, RemoteItem
 from node.storage import Repositories
-from node.storage.claims import Claim
-from node.storage.remote_items import RemoteItem
 from schemas.wire import EconomicEvent
 
 
@@ -30,8 +28,8 @@ class ClaimMessenger:
         self._me = me
         self._outbox = outbox
 
-    def _new_id(self, kind: str) -> str:
-        return f"{self._me.public_url}/{kind}/{uuid.uuid4()}"
+    def _new_id(self, kind: ClaimKind) -> str:
+        return self._me.uris.new_claim_object(kind)
 
     def new_agreement_id(self) -> str:
         return self._new_id("agreements")

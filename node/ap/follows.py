@@ -10,13 +10,13 @@ from yarl import URL
 from federation.documents.actor import LocalActor
 from federation.fetch import AddressPolicy, RemoteFetcher
 from federation.hosts import peer_host
+from federation.uris import WEBFINGER_PATH
 from node.ap.actors import ActorDirectory
 from node.ap.build import local_activity
 from node.ap.outbox import Outbox
+from node.domain.records import Followee, Follower, RemoteActor
 from node.errors import NotFound, Unprocessable
 from node.storage import Repositories
-from node.storage.follows import Followee, Follower
-from node.storage.peers import RemoteActor
 from schemas.wire import Follow
 
 _ACTOR_TYPES = ("application/activity+json", "application/ld+json")
@@ -41,7 +41,7 @@ def _webfinger_url(handle: str, addresses: AddressPolicy) -> str:
     plain = port is not None and addresses.is_allowlisted(name, port)
     scheme = "http" if plain or addresses.allow_all else "https"
     resource = quote(f"acct:{user}@{host}", safe="@:")
-    return f"{scheme}://{host}/.well-known/webfinger?resource={resource}"
+    return f"{scheme}://{host}{WEBFINGER_PATH}?resource={resource}"
 
 
 class FederatedPeers:

@@ -25,7 +25,7 @@ from node.ap.referrals import on_referral, referral_refusal
 from node.ap.remote import ProposalError, parse_proposal
 from node.domain.outcome import Outcome, done, dropped
 from schemas.wire import Create, Flag, Follow, Proposal, Update
-from schemas.wire.base import id_of
+from schemas.wire.base import strict_id_of
 
 log = logging.getLogger("solidarity.inbox")
 
@@ -59,13 +59,13 @@ async def on_offer_unsupported(ctx: Context) -> Outcome:
 async def on_unfollow(ctx: Context) -> Outcome:
     obj = ctx.raw_object
     embedded = isinstance(obj, dict)
-    owner = id_of(obj.get("actor")) if isinstance(obj, dict) else None
+    owner = strict_id_of(obj.get("actor")) if isinstance(obj, dict) else None
     return await ctx.domain.follows.unfollowed(
         ctx.repos,
         ctx.row.actor_id,
         undone=object_ref(ctx),
         embedded=ctx.kind if embedded else None,
-        owner=owner if isinstance(owner, str) else None,
+        owner=owner,
     )
 
 
@@ -95,7 +95,7 @@ async def on_item(ctx: Context) -> Outcome:
     except ProposalError as error:
         log.info("inbox object refused reason=%s detail=%s", error.reason, error)
         return dropped(error.reason)
-    if id_of(obj.get("attributedTo")) != ctx.row.actor_id:
+    if strict_id_of(obj.get("attributedTo")) != ctx.row.actor_id:
         return dropped("object-not-attributed-to-actor")
     if peer_host(item.id) != peer_host(ctx.row.actor_id):
         return dropped("object-origin-mismatch")
@@ -130,8 +130,8 @@ async def on_announce(ctx: Context) -> Outcome:
         return dropped("not-followed")
     obj = ctx.verified
     assert obj is not None
-    origin = id_of(obj.get("attributedTo"))
-    if not isinstance(origin, str):
+    origin = strict_id_of(obj.get("attributedTo"))
+    if origin is None:
         return dropped("object-origin-mismatch")
     try:
         item = parse_proposal(obj, origin)

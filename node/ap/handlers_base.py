@@ -27,7 +27,7 @@ from node.storage import Repositories
 from node.storage.inbox import QueuedActivity
 from node.storage.peers import RemoteActor
 from schemas.wire import Activity
-from schemas.wire.base import id_of
+from schemas.wire.base import strict_id_of
 from schemas.wire.objects import is_proposal_shaped
 from schemas.wire.terms import canonical_keys, type_names
 
@@ -141,8 +141,7 @@ def object_kind(value: Any, actor: str) -> str:
 
 def object_ref(ctx: Context) -> str | None:
     """The IRI of the activity's object (embedded or referenced), if it has one."""
-    found = id_of(ctx.raw_object)
-    return found if isinstance(found, str) else None
+    return strict_id_of(ctx.raw_object)
 
 
 def parse_body(row: QueuedActivity) -> dict[str, Any]:

@@ -18,10 +18,10 @@ from typing import Any
 from federation.documents.actor import LocalActor
 from federation.errors import FederationError
 from federation.hosts import peer_host
+from federation.proofs.provenance import Dropped, ObjectVerifier
 from node.ap.actors import ActorDirectory
 from node.ap.handlers import HANDLERS
 from node.ap.handlers_base import Context, Domain, Need, object_kind, parse_body
-from node.ap.provenance import Dropped, ObjectVerifier
 from node.ap.software import SoftwareDirectory
 from node.clock import Clock, from_text, to_text
 from node.domain.outcome import Outcome, dropped
@@ -30,7 +30,7 @@ from node.storage import Store
 from node.storage.inbox import QueuedActivity
 from node.storage.peers import RemoteActor
 from schemas.wire import WireError, read_activity
-from schemas.wire.base import id_of
+from schemas.wire.base import strict_id_of
 
 log = logging.getLogger("solidarity.inbox")
 
@@ -162,7 +162,7 @@ class InboxWorker:
             and isinstance(obj, dict)
             and "proof" in obj
             # Anything else the handler drops: fetch no key on its behalf.
-            and id_of(obj.get("attributedTo")) == row.actor_id
+            and strict_id_of(obj.get("attributedTo")) == row.actor_id
         ):
             await self._verifier.check_proof(obj)
             return sender, obj
@@ -173,10 +173,10 @@ class InboxWorker:
         partner), and the object's origin is not cut off (a block means nothing in)."""
         if not await self._domain.peer_items.relays_from(self._store.reader, relayer):
             raise Dropped("not-followed")
-        origins = [id_of(obj)]
+        origins = [strict_id_of(obj)]
         if isinstance(obj, dict):
-            origins.append(id_of(obj.get("attributedTo")))
-        for origin in (found for found in origins if isinstance(found, str)):
+            origins.append(strict_id_of(obj.get("attributedTo")))
+        for origin in filter(None, origins):
             try:
                 host = peer_host(origin)
             except ValueError as error:

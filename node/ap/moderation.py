@@ -5,8 +5,8 @@ from __future__ import annotations
 from federation.documents.actor import LocalActor
 from node.ap.build import local_activity
 from node.ap.outbox import Outbox
+from node.domain.records import RemoteItem
 from node.storage import Repositories
-from node.storage.remote_items import RemoteItem
 
 
 class ReportMessenger:

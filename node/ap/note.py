@@ -7,11 +7,11 @@ category, the end date and a link to the Proposal (FEP-0837's link pattern).
 
 from __future__ import annotations
 
-import hashlib
 import html
 from typing import Any
 
 from federation.documents.actor import LocalActor
+from federation.uris import item_note
 from schemas.context import AS_CONTEXT, DATA_INTEGRITY_V2, VF_NS
 from schemas.wire import Link, Note, Tag
 
@@ -21,13 +21,12 @@ NOTE_CONTEXT: list[Any] = [AS_CONTEXT, DATA_INTEGRITY_V2]
 
 def relay_note_id(actor: LocalActor, proposal_id: str) -> str:
     """Where a relaying node serves its own Note about a peer's Proposal."""
-    digest = hashlib.sha256(proposal_id.encode()).hexdigest()[:32]
-    return f"{actor.public_url}/notes/{digest}"
+    return actor.uris.relay_note(proposal_id)
 
 
 def local_note_id(proposal_id: str) -> str:
     """Where a node serves the Note about one of its own Proposals."""
-    return f"{proposal_id}/note"
+    return item_note(proposal_id)
 
 
 def _text(value: Any) -> str:
@@ -59,10 +58,7 @@ def note_for(actor: LocalActor, proposal: dict[str, Any], note_id: str) -> dict[
         attributed_to=actor.id,
         content="".join(parts),
         url=proposal_id,
-        tag=[
-            Tag(type="Hashtag", name=h, href=f"{actor.public_url}/tags/{h.lstrip('#')}")
-            for h in hashtags
-        ],
+        tag=[Tag(type="Hashtag", name=h, href=actor.uris.tag(h.lstrip("#"))) for h in hashtags],
         attachment=[
             Link(href=proposal_id, rel=[PROPOSAL_REL], media_type="application/activity+json")
         ],

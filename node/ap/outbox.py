@@ -1,7 +1,9 @@
 """The outbox: local changes become signed activities plus one delivery row per inbox.
 
-Everything happens inside the caller's write transaction, so an item change
-and the deliveries it causes are committed together or not at all.
+Everything happens inside the caller's write transaction: the outbox publisher's
+(``node.ap.publisher``) for our items' changes, read from the change feed with the
+cursor it advances in the same transaction; the service's own for a Follow, an
+Accept or a claim's answer.
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ from node.ap.note import local_note_id, note_for
 from node.ap.proposal import addressing, item_id, proposal
 from node.ap.software import marketplace_aware
 from node.clock import Clock, to_text
-from node.domain.items import ItemChange
-from node.domain.model import Item
+from node.domain.model import Item, ItemChange
 from node.domain.trust import TrustService
 from node.storage import Repositories
 from node.storage.follows import Follower
@@ -85,7 +86,7 @@ class Outbox:
         return str(signed["id"])
 
     async def item_changed(self, repos: Repositories, item: Item, change: ItemChange) -> None:
-        """The ItemListener hook: tell followers about offers and requests.
+        """Tell followers about a change of one of our offers and requests.
 
         Peers running marketplace-aware software get the Proposal; everyone else
         (Mastodon and friends, or software we could not identify) gets a Note.

@@ -24,7 +24,7 @@ _FINISHED = frozenset({Status.FULFILLED, Status.CLOSED, Status.EXPIRED})
 
 
 def item_id(actor: LocalActor, item: Item) -> str:
-    return f"{actor.public_url}/{item.purpose.value}s/{item.id}"
+    return actor.uris.item(item.purpose, item.id)
 
 
 def addressing(actor: LocalActor, visibility: Visibility) -> tuple[list[str], list[str]]:
@@ -47,11 +47,11 @@ def _content(item: Item) -> str:
     return f"<p>{text}</p><p>#{item.category.value}</p>"
 
 
-def _intent(actor: LocalActor, item: Item, object_id: str) -> Intent:
+def _intent(actor: LocalActor, item: Item) -> Intent:
     unit = item.unit.value
     party = "provider" if item.purpose is Purpose.OFFER else "receiver"
     return Intent(
-        id=f"{object_id}#primary",
+        id=actor.uris.intent(item.purpose, item.id),
         action=item.action.value,
         resource_classified_as=[_CATEGORY_IRI[item.category]],
         # FEP-0837: when unit-based, resourceQuantity is the unit claims come in.
@@ -111,7 +111,7 @@ def proposal(actor: LocalActor, item: Item) -> dict[str, Any]:
         unit_based=item.unit_based,
         urgency=item.urgency,
         item_status=item.status,
-        publishes=_intent(actor, item, object_id),
+        publishes=_intent(actor, item),
         tag=[Tag(type="Hashtag", name=f"#{item.category.value}")],
         to=to,
         cc=cc or None,

@@ -18,8 +18,8 @@ from node.ap.proposal import proposal
 from node.ap.remote import ProposalError, parse_proposal
 from node.domain.model import Item
 from node.domain.outcome import Outcome, dropped
+from node.domain.records import RemoteActor
 from node.storage import Repositories
-from node.storage.peers import RemoteActor
 from schemas.wire import Offer, Proposal, WireError, normalise_proposal
 
 

@@ -12,8 +12,8 @@ from node.ap.build import local_activity
 from node.ap.note import note_for, relay_note_id
 from node.ap.outbox import Outbox, follower_inboxes
 from node.ap.software import marketplace_aware
+from node.domain.records import RemoteItem
 from node.storage import Repositories
-from node.storage.remote_items import RemoteItem
 from schemas.context import PUBLIC
 
 

@@ -18,7 +18,6 @@ from federation.documents.collections import collection, page
 from federation.documents.discovery import (
     JRD,
     Usage,
-    authority,
     host_meta,
     matches_resource,
     nodeinfo,
@@ -26,6 +25,7 @@ from federation.documents.discovery import (
     webfinger,
 )
 from federation.httpsig import Headers, HttpRequest
+from federation.uris import Uris
 from node.ap.authorized import refuse_blocked, require_reader
 from node.ap.note import local_note_id, note_for
 from node.ap.proposal import proposal
@@ -81,7 +81,7 @@ async def get_instance(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     await refuse_blocked(request, services)
     instance = request.app[SERVICES].federation.instance
-    return activity_response(instance_document(instance, authority(services.settings.public_url)))
+    return activity_response(instance_document(instance, services.settings.uris.host))
 
 
 async def get_webfinger(request: web.Request) -> web.Response:
@@ -131,17 +131,17 @@ async def get_nodeinfo(request: web.Request) -> web.Response:
 async def get_outbox(request: web.Request) -> web.Response:
     federation, reader = request.app[SERVICES].federation, request.app[SERVICES].store.reader
     await require_reader(request, request.app[SERVICES], federation, Visibility.PUBLIC)
-    outbox = federation.actor.outbox
+    uris = federation.actor.uris
+    outbox = uris.outbox
     if "page" not in request.query:
         total = await reader.outbox.count_public()
-        return activity_response(collection(outbox, total, f"{outbox}?page=true"))
+        return activity_response(collection(outbox, total, uris.outbox_page()))
     before_text = request.query.get("before", "")
     before = int(before_text) if before_text.isdigit() else None
     rows = await reader.outbox.public_page(before, PAGE_SIZE)
     items = [json.loads(row.body) for row in rows]
-    this = f"{outbox}?page=true" + (f"&before={before}" if before else "")
-    following = f"{outbox}?page=true&before={rows[-1].seq}" if len(rows) == PAGE_SIZE else None
-    return activity_response(page(this, outbox, items, following))
+    following = uris.outbox_page(rows[-1].seq) if len(rows) == PAGE_SIZE else None
+    return activity_response(page(uris.outbox_page(before), outbox, items, following))
 
 
 async def _actor_list(request: web.Request, which: str) -> web.Response:
@@ -154,11 +154,11 @@ async def _actor_list(request: web.Request, which: str) -> web.Response:
     fetch = reader.follows.follower_page if which == "followers" else reader.follows.following_page
     page_text = request.query.get("page", "")
     if not page_text.isdigit() or int(page_text) < 1:
-        return activity_response(collection(url, await count(), f"{url}?page=1"))
+        return activity_response(collection(url, await count(), Uris.collection_page(url, 1)))
     number = int(page_text)
     ids = await fetch((number - 1) * PAGE_SIZE, PAGE_SIZE)
-    following = f"{url}?page={number + 1}" if len(ids) == PAGE_SIZE else None
-    return activity_response(page(f"{url}?page={number}", url, ids, following))
+    following = Uris.collection_page(url, number + 1) if len(ids) == PAGE_SIZE else None
+    return activity_response(page(Uris.collection_page(url, number), url, ids, following))
 
 
 async def get_followers(request: web.Request) -> web.Response:
@@ -191,10 +191,9 @@ async def post_inbox(request: web.Request) -> web.Response:
     body = await read_at_most(request, limit)
     if len(body) > limit:
         raise PayloadTooLarge(f"The body is over the limit of {limit} bytes.")
-    scheme = settings.public_url.split("://", 1)[0]
     message = HttpRequest(
         request.method,
-        f"{scheme}://{request.host}{request.path_qs}",
+        settings.uris.received(request.host, request.path_qs),
         Headers(list(request.headers.items())),
         body,
     )
@@ -220,10 +219,9 @@ async def get_item_object(request: web.Request) -> web.Response:
 
 async def get_activity(request: web.Request) -> web.Response:
     reader = request.app[SERVICES].store.reader
-    await require_reader(
-        request, request.app[SERVICES], request.app[SERVICES].federation, Visibility.PUBLIC
-    )
-    url = f"{request.app[SERVICES].settings.public_url}/activities/{request.match_info['id']}"
+    services = request.app[SERVICES]
+    await require_reader(request, services, services.federation, Visibility.PUBLIC)
+    url = services.settings.uris.activity(request.match_info["id"])
     stored = await reader.outbox.activity(url)
     if stored is None:
         raise NotFound("No such public activity here.", reason="activity-not-found")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from federation.errors import FederationError
 from federation.fetch import RemoteFetcher
 from federation.hosts import peer_host
+from federation.uris import nodeinfo_links_url, origin_of
 from node.clock import Clock, to_text
 from node.storage import Repositories, Store
 from node.version import SOFTWARE_NAME
@@ -31,9 +32,8 @@ class SoftwareDirectory:
         if known is not None:
             return known
         name, version = UNKNOWN, ""
-        origin = actor_id.split("://", 1)[0] + "://" + actor_id.split("://", 1)[1].split("/", 1)[0]
+        well_known = nodeinfo_links_url(origin_of(actor_id))
         try:
-            well_known = f"{origin}/.well-known/nodeinfo"
             links = await self._fetcher.fetch_json(well_known, accept=NODEINFO_ACCEPT)
             hrefs = [
                 link.get("href")

@@ -19,6 +19,7 @@ from federation.fetch import AddressPolicy, RemoteFetcher, guarded_session
 from federation.inbox import InboxReceiver
 from federation.keydirectory import KeyDirectory
 from federation.keys import KeyRing, load_or_create_keys
+from federation.proofs.provenance import ObjectVerifier
 from federation.ratelimit import RateLimiter
 from federation.signing import RequestSigner
 from node.ap.actors import ActorDirectory, parse_actor
@@ -28,7 +29,6 @@ from node.ap.handlers_base import Domain
 from node.ap.inbox import InboxWorker
 from node.ap.outbox import Outbox
 from node.ap.ports import StoreDeliveries, StoreInbox, StoreKeys, StoreSchemes
-from node.ap.provenance import ObjectVerifier
 from node.ap.software import SoftwareDirectory
 from node.clock import Clock
 from node.domain.trust import TrustService
@@ -105,7 +105,7 @@ def build_federation(
         clock.now,
         rate_limiter=RateLimiter(settings.inbox_rate_per_minute / 60, settings.inbox_burst),
     )
-    verifier = ObjectVerifier(key_directory, fetcher)
+    verifier = ObjectVerifier(key_directory.resolve, fetcher.fetch_object)
     return Federation(
         actor=me,
         instance=instance,

@@ -9,11 +9,10 @@ from federation.hosts import peer_host
 from node.ap.rotation import rotate_keys
 from node.api.endpoints import Call, Endpoint
 from node.domain.blocklist import BlockEntry
+from node.domain.records import PeerRow
 from node.domain.subscriptions import SubscriptionFilter
 from node.domain.trust import Level, Mode, normalise
 from node.errors import NotFound, Unprocessable
-from node.storage.follows import on_host
-from node.storage.trust import PeerRow
 from schemas.admin import (
     AuditList,
     AuditOut,
@@ -62,25 +61,18 @@ def _entry_out(entry: BlockEntry) -> BlockEntryOut:
 
 
 async def list_peers(call: Call) -> PeerList:
-    peers = await call.services.store.reader.trust.all_peers()
+    peers = await call.services.oversight.peers()
     return PeerList(peers=[_peer_out(peer) for peer in peers])
 
 
 async def show_peer(call: Call) -> PeerOut:
-    reader = call.services.store.reader
-    peer = await call.services.trust.peer(call.match("host"))
-    followers = [
-        f.actor_id
-        for f in await reader.follows.accepted_followers()
-        if on_host(f.actor_id, peer.host)
-    ]
-    following = [
-        f.actor_id for f in await reader.follows.following_list() if on_host(f.actor_id, peer.host)
-    ]
-    history = []
-    for actor in {*followers, *following}:
-        history += [fp for _, fp, _ in await reader.trust.fingerprints(actor)]
-    return _peer_out(peer, followers=followers, following=following, key_fingerprints=history)
+    found = await call.services.oversight.peer(call.match("host"))
+    return _peer_out(
+        found.peer,
+        followers=found.followers,
+        following=found.following,
+        key_fingerprints=found.key_fingerprints,
+    )
 
 
 async def update_peer(call: Call) -> PeerOut:
@@ -119,7 +111,7 @@ async def update_policy(call: Call) -> PolicyOut:
 
 
 async def follow_requests(call: Call) -> FollowRequestList:
-    pending = await call.services.store.reader.follows.pending_followers()
+    pending = await call.services.oversight.follow_requests()
     return FollowRequestList(
         requests=[
             FollowRequestOut(
@@ -143,7 +135,7 @@ async def reject_follow(call: Call) -> None:
 
 
 async def list_following(call: Call) -> FollowingList:
-    rows = await call.services.store.reader.follows.following_list()
+    rows = await call.services.oversight.following()
     return FollowingList(following=[FollowingOut(actor=f.actor_id, state=f.state) for f in rows])
 
 
@@ -189,12 +181,12 @@ async def export_blocklist(call: Call) -> BlocklistExport:
 
 async def audit_log(call: Call) -> AuditList:
     query = call.query_as(AuditQuery)
-    entries = await call.services.store.reader.trust.audit_entries(query.subject, query.limit)
+    entries = await call.services.oversight.audit(query.subject, query.limit)
     return AuditList(entries=[AuditOut(**e.__dict__) for e in entries])
 
 
 async def list_reports(call: Call) -> ReportList:
-    reports = await call.services.store.reader.trust.reports()
+    reports = await call.services.oversight.reports()
     return ReportList(reports=[ReportOut(**r.__dict__) for r in reports])
 
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from node.api.endpoints import Call, Endpoint
 from node.domain.claims import ClaimService
+from node.domain.records import Claim
 from node.errors import NotFound
-from node.storage.claims import Claim
 from schemas.coalition import ClaimAnswer, ClaimCreate, ClaimList, ClaimOut, ClaimQuery
 from schemas.vocab import Role
 
@@ -47,12 +47,12 @@ async def create_claim(call: Call) -> ClaimOut:
 
 async def list_claims(call: Call) -> ClaimList:
     query = call.query_as(ClaimQuery)
-    claims = await call.services.store.reader.claims.find(query.direction, query.state)
+    claims = await call.services.claim_views.find(query.direction, query.state)
     return ClaimList(claims=[claim_out(claim) for claim in claims])
 
 
 async def get_claim(call: Call) -> ClaimOut:
-    claim = await call.services.store.reader.claims.get(call.match("id"))
+    claim = await call.services.claim_views.get(call.match("id"))
     if claim is None:
         raise NotFound("No such claim.", reason="claim-not-found")
     return claim_out(claim)

@@ -32,7 +32,7 @@ async def our_matches(call: Call) -> MatchList:
 
 
 async def item_matches(call: Call) -> MatchList:
-    url = f"{call.services.settings.public_url}/{call.kind.value}s/{call.match('id')}"
+    url = call.services.settings.uris.item(call.kind, call.match("id"))
     found = await call.services.suggestions.for_item(url)
     return MatchList(matches=[match_out(f) for f in found])
 

@@ -40,7 +40,7 @@ async def categories(call: Call) -> CategoryList:
 
 async def node_info(call: Call) -> NodeOut:
     settings = call.services.settings
-    counts = await call.services.store.reader.items.count_by_status()
+    counts = await call.services.items.count_by_status()
     return NodeOut(
         name=settings.name,
         handle=settings.handle,

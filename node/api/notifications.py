@@ -6,13 +6,13 @@ from __future__ import annotations
 from aiohttp import web
 
 from node.api.endpoints import Call, Endpoint
+from node.domain.records import AttemptRow, DeliveryRow, EndpointRow, NotificationRow
 from node.errors import Forbidden
 from node.notifications import pages
 from node.notifications.events import allowed_kinds
 from node.notifications.messages import render
 from node.notifications.preferences import Preferences, default_language
 from node.services import SERVICES
-from node.storage.notifications import AttemptRow, DeliveryRow, EndpointRow, NotificationRow
 from schemas.notifications import (
     AttemptOut,
     MarkRead,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from federation.uris import Uris
 from node.domain.model import Item, PrivateDetails
 from schemas.api import (
     ItemOut,
@@ -13,7 +14,7 @@ from schemas.api import (
 
 
 def item_url(public_url: str, item: Item) -> str:
-    return f"{public_url}/{item.purpose.value}s/{item.id}"
+    return Uris(public_url).item(item.purpose, item.id)
 
 
 def item_out(item: Item, public_url: str, details: PrivateDetails | None = None) -> ItemOut:

@@ -17,10 +17,12 @@ from federation.hosts import peer_host
 from node.clock import Clock, from_text, to_text
 from node.domain.location import haversine_km
 from node.domain.trust import ALLOWED_IN_ALLOWLIST, Level, TrustService
+from node.errors import NotFound
 from node.settings import Settings
 from node.storage import Store
 from node.storage.database import Row
 from node.storage.feed import FeedFilter
+from node.storage.remote_items import RemoteItem
 
 URGENCY_ORDER = {"within-1-2-days": 0, "within-3-5-days": 1, "within-a-week": 2, "anytime": 3}
 _WORD = re.compile(r"[a-z0-9áéíóúñü]{3,}")
@@ -174,9 +176,9 @@ class FeedService:
         """Those of the entries ``ids`` (item URLs) that the feed shows now, by id."""
         now, reader = to_text(self._clock.now()), self._store.reader.feed
         wanted = list(dict.fromkeys(ids))
-        ours = f"{self._settings.public_url}/"
-        local = [i.removeprefix(ours).partition("/")[2] for i in wanted if i.startswith(ours)]
-        remote = [i for i in wanted if not i.startswith(ours)]
+        uris = self._settings.uris
+        local = [found[1] for i in wanted if (found := uris.item_of(i))]
+        remote = [i for i in wanted if not uris.is_ours(i)]
         entries = (
             [self._local(row) for row in await reader.local_named(now, local)] if local else []
         )
@@ -192,6 +194,23 @@ class FeedService:
         by_host = await self._trust.levels(list({peer_host(a) for a in actors}))
         levels = {actor: by_host[peer_host(actor)] for actor in actors}
         return self._visible(row, levels)  # type: ignore[arg-type]
+
+    async def peer_item(self, item_id: str) -> RemoteItem:
+        """A peer's item as the feed shows it; hidden, deleted or untrusted ones are not found."""
+        item = await self._store.reader.remote_items.get(item_id)
+        if (
+            item is None
+            or item.deleted_at is not None
+            or item.hidden_at is not None
+            or not await self.shows(item.actor_id, item.relayed_by, item.opened_at)
+        ):
+            raise NotFound("No such item from a peer here.", reason="item-not-found")
+        return item
+
+    async def origin_name(self, actor_id: str) -> str | None:
+        """The name a peer's actor gives itself, when we have its document."""
+        actor = await self._store.reader.peers.actor(actor_id)
+        return actor.name if actor else None
 
     async def public_offers(self) -> list[FeedEntry]:
         """Our own open public offers (the Atom feed anyone may read)."""
@@ -213,7 +232,7 @@ class FeedService:
         return False
 
     def _local(self, row: Row) -> FeedEntry:
-        url = f"{self._settings.public_url}/{row['purpose']}s/{row['id']}"
+        url = self._settings.uris.item(row["purpose"], row["id"])
         return FeedEntry(
             id=url,
             purpose=row["purpose"],

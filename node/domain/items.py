@@ -1,8 +1,9 @@
 """Domain service for the group's own offers and requests.
 
-Handlers call one method here; every change runs in one write transaction,
-and listeners (the outbox, later the notifier) see it inside that transaction,
-so a change and the work it causes are committed together or not at all.
+Handlers call one method here; every change runs in one write transaction, in
+which the storage layer also records it in the change feed (``node.storage.events``).
+The outbox publisher and the notification scanner read the feed afterwards, so
+a change and the record of the work it causes are committed together or not at all.
 """
 
 from __future__ import annotations
@@ -10,13 +11,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Protocol
 
 from node.clock import Clock, to_text
 from node.domain.lifecycle import EDITABLE, LIVE, check_transition, status_after_close
 from node.domain.location import coarse_place
-from node.domain.model import Item, ItemFilter, Place, PrivateDetails, Text
+from node.domain.model import Item, ItemChange, ItemFilter, Place, PrivateDetails, Text
 from node.errors import Conflict, FieldError, NotFound, Unprocessable
 from node.settings import Settings
 from node.storage import Repositories, Store
@@ -39,18 +38,7 @@ _PLAIN_FIELDS = (
 )
 
 
-class ItemChange(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    CLOSED = "closed"
-    EXPIRED = "expired"
-    RENEWED = "renewed"
-    DELETED = "deleted"
-
-
-class ItemListener(Protocol):
-    async def item_changed(self, repos: Repositories, item: Item, change: ItemChange) -> None:
-        """Called inside the write transaction that made the change."""
+__all__ = ["ItemChange", "ItemService"]
 
 
 def _texts(translations: dict[str, TranslationIn]) -> dict[str, Text]:
@@ -58,17 +46,10 @@ def _texts(translations: dict[str, TranslationIn]) -> dict[str, Text]:
 
 
 class ItemService:
-    def __init__(
-        self,
-        store: Store,
-        settings: Settings,
-        clock: Clock,
-        listeners: list[ItemListener] | None = None,
-    ) -> None:
+    def __init__(self, store: Store, settings: Settings, clock: Clock) -> None:
         self._store = store
         self._settings = settings
         self._clock = clock
-        self._listeners = listeners or []
 
     # -- reads ---------------------------------------------------------------
 
@@ -83,6 +64,10 @@ class ItemService:
 
     async def search(self, query: ItemFilter) -> tuple[list[Item], int | None]:
         return await self._store.reader.items.search(query)
+
+    async def count_by_status(self) -> dict[tuple[Purpose, Status], int]:
+        """How many of our items there are in each purpose and status."""
+        return await self._store.reader.items.count_by_status()
 
     # -- writes --------------------------------------------------------------
 
@@ -134,7 +119,6 @@ class ItemService:
         if body.private is not None:
             details = PrivateDetails(contact=body.private.contact, notes=body.private.notes)
         await repos.items.insert(item, details)
-        await self._notify(repos, item, ItemChange.CREATED)
         return item
 
     async def update(self, purpose: Purpose, item_id: str, body: ItemUpdate) -> Item:
@@ -146,14 +130,13 @@ class ItemService:
                 )
             changed = self._apply(item, body)
             _check_window(changed.begins_at, changed.ends_at, None)
-            await repos.items.replace(changed)
+            await repos.items.replace(changed, ItemChange.UPDATED)
             if body.private is not None:
                 current = await repos.items.get_private(item_id) or PrivateDetails()
                 await repos.items.save_private(
                     item_id,
                     replace(current, contact=body.private.contact, notes=body.private.notes),
                 )
-            await self._notify(repos, changed, ItemChange.UPDATED)
         return changed
 
     async def publish(self, purpose: Purpose, item_id: str) -> Item:
@@ -186,16 +169,14 @@ class ItemService:
             renewed = replace(
                 item, status=status, ends_at=ends, updated_at=now, version=item.version + 1
             )
-            await repos.items.replace(renewed)
+            await repos.items.replace(renewed, ItemChange.RENEWED)
             await repos.items.schedule_purge(item_id, None)
-            await self._notify(repos, renewed, ItemChange.RENEWED)
         return renewed
 
     async def delete(self, purpose: Purpose, item_id: str) -> None:
         async with self._store.transaction() as repos:
             item = await self._load(repos, purpose, item_id)
-            await repos.items.delete(item_id)
-            await self._notify(repos, item, ItemChange.DELETED)
+            await repos.items.delete(item)
 
     async def commit_quantity(self, repos: Repositories, item_id: str, delta: float) -> Item:
         """Take ``delta`` from (or, negative, give back to) the available quantity, inside
@@ -218,8 +199,7 @@ class ItemService:
             )
             await self._schedule_purge(repos, item_id=item.id, now=now)
         changed = replace(item, **changes, updated_at=now, version=item.version + 1)  # type: ignore[arg-type]
-        await repos.items.replace(changed)
-        await self._notify(repos, changed, ItemChange.UPDATED)
+        await repos.items.replace(changed, ItemChange.UPDATED)
         return changed
 
     # -- background sweeps ---------------------------------------------------
@@ -233,9 +213,8 @@ class ItemService:
                 expired = replace(
                     item, status=Status.EXPIRED, updated_at=now, version=item.version + 1
                 )
-                await repos.items.replace(expired)
+                await repos.items.replace(expired, ItemChange.EXPIRED)
                 await self._schedule_purge(repos, item_id=item.id, now=now)
-                await self._notify(repos, expired, ItemChange.EXPIRED)
         return len(due)
 
     async def purge_private_due(self) -> int:
@@ -274,8 +253,7 @@ class ItemService:
         if reason is not None:
             moved = replace(moved, close_reason=reason, closed_at=now)
             await self._schedule_purge(repos, item_id=item_id, now=now)
-        await repos.items.replace(moved)
-        await self._notify(repos, moved, change)
+        await repos.items.replace(moved, change)
         return moved
 
     async def _schedule_purge(self, repos: Repositories, *, item_id: str, now: datetime) -> None:
@@ -287,10 +265,6 @@ class ItemService:
         if item is None:
             raise NotFound(f"No {purpose.value} {item_id!r} here.", reason="item-not-found")
         return item
-
-    async def _notify(self, repos: Repositories, item: Item, change: ItemChange) -> None:
-        for listener in self._listeners:
-            await listener.item_changed(repos, item, change)
 
     def _place(self, location: LocationIn | None) -> Place | None:
         if location is None:

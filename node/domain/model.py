@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from schemas.vocab import (
     Action,
@@ -20,6 +21,17 @@ from schemas.vocab import (
     Urgency,
     Visibility,
 )
+
+
+class ItemChange(StrEnum):
+    """What a change did to an item (the storage layer records it in the change feed)."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    CLOSED = "closed"
+    EXPIRED = "expired"
+    RENEWED = "renewed"
+    DELETED = "deleted"
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ The index holds what the feed shows (our items, and trusted peers' items), so
 untrusted or limited peers' items never match. It keeps only the compact
 matching items; the entries shown with a match are read when asked for, so an
 item closed since the last rebuild is not suggested. It is rebuilt at most every
-``REBUILD_AFTER`` when the database changed (SQLite's ``data_version``), from the
-feed a page at a time, letting the event loop serve others between pages. The
-item asked about is always read fresh: one posted a second ago has its matches.
+``REBUILD_AFTER`` when the change feed moved (its last event id: items, peers'
+items, trust), from the feed a page at a time, letting the event loop serve
+others between pages. The item asked about is always read fresh: one posted a
+second ago has its matches.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class SuggestionService:
         self._store = store
         self._feed = feed
         self._index = MatchIndex()
-        self._version: int | None = None
+        self._version: int | None = None  # the change feed's last event id when built
         self._built: float | None = None  # time.monotonic() when the index was last built
         self._cost = 0.0  # seconds the last build took
         self._lock = asyncio.Lock()  # one rebuild at a time; the others wait for it
@@ -87,7 +88,7 @@ class SuggestionService:
         small node's index is always current and a large one's lags at most a few
         seconds (real time, not the node's clock: this is about CPU)."""
         async with self._lock:
-            version = await self._store.data_version()
+            version = await self._store.reader.events.last_id()
             started = time.monotonic()
             wait = min(REBUILD_AFTER, REBUILD_SHARE * self._cost)
             if self._built is None or (version != self._version and started - self._built >= wait):

@@ -1,9 +1,12 @@
 """The notification scanner: a sweep that derives events from the database and stores
 one row per recipient and channel.
 
-It looks at what changed since its watermark (with an overlap, so a transaction
-that committed late is still seen) and at what is true now. Rows are keyed by
-the event, so a second scan, an overlap or a restart notifies nobody twice.
+It reads what changed from the change feed, after its cursor, and looks at what
+is true now. The rows it stores and its advanced cursor commit together, so each
+change is handled, and a restart resumes where the last scan stopped. Rows are
+keyed by the event, so nobody is notified twice: not of what is true now on every
+scan, nor of the last ``RECENT`` minutes of changes, read again so that a user or
+webhook endpoint added since still hears of them.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
-from node.clock import Clock, from_text, to_text
+from node.clock import Clock, to_text
 from node.domain.suggestions import SuggestionService
 from node.notifications import sources
 from node.notifications.events import Event
@@ -21,13 +24,17 @@ from node.notifications.preferences import IN_APP, Preferences
 from node.notifications.service import NotificationService
 from node.settings import Settings
 from node.storage import Store
+from node.storage.events import Consumer, EventKind
+from node.storage.events import Event as Change
 from node.storage.notifications import EndpointRow, NotificationRepository
 
 log = logging.getLogger("solidarity.notifications")
 
-WATERMARK = "scan_since"
-OVERLAP = timedelta(minutes=10)
-FIRST_LOOKBACK = timedelta(days=1)
+CONSUMER: Consumer = "notifications"
+CHANGES = (EventKind.CLAIM_RECEIVED, EventKind.CLAIM_ANSWERED, EventKind.KEY_CHANGED)
+# A recipient or webhook endpoint added lately still hears of the changes of this
+# window (read again each scan; the keyed rows keep everyone else from hearing twice).
+RECENT = timedelta(minutes=10)
 # Matching and delivery health read much more than the rest: not on every round.
 SLOW_EVERY = timedelta(minutes=5)
 
@@ -62,9 +69,11 @@ class NotificationScanner:
     async def run_once(self) -> int:
         now = self._clock.now()
         reader = self._store.reader
-        mark = await reader.notifications.state(WATERMARK)
-        since = to_text(from_text(mark) - OVERLAP if mark else now - FIRST_LOOKBACK)
-        events = await self.events(now, since)
+        start = await reader.events.position(CONSUMER)
+        last = max(start, await reader.events.last_id())  # first: all up to it committed
+        recent = to_text(now - RECENT)
+        changes = await reader.events.after(start, last, CHANGES, also_since=recent)
+        events = await self.events(now, changes)
         recipients = await self._service.recipients()
         endpoints = [e for e in await reader.notifications.endpoints() if e.enabled]
         async with self._store.transaction() as repos:
@@ -73,21 +82,22 @@ class NotificationScanner:
             )
             if self._mail_on:
                 created += await self._digests(repos.notifications, recipients, now)
-            await repos.notifications.set_state(WATERMARK, to_text(now))
+            await repos.events.advance(CONSUMER, start, last)
         if created:
             log.info("notifications scanned events=%d new-rows=%d", len(events), created)
             if self._wake is not None:
                 self._wake.set()
         return created
 
-    async def events(self, now: datetime, since: str) -> list[Event]:
+    async def events(self, now: datetime, changes: list[Change]) -> list[Event]:
+        """The events of ``changes`` (read from the change feed) and of what is true now."""
         repos, links = self._store.reader, self._links
         found = [
-            *await sources.claims_received(repos, since, links),
-            *await sources.claims_answered(repos, since, links),
+            *await sources.claims_received(repos, changes, links),
+            *await sources.claims_answered(repos, changes, links),
             *await sources.items_expiring(repos, now, links),
             *await sources.follow_requests(repos, links),
-            *await sources.keys_changed(repos, since, links),
+            *sources.keys_changed(changes, links),
         ]
         if self._slow_at is None or now - self._slow_at >= SLOW_EVERY:
             self._slow_at = now

@@ -19,6 +19,8 @@ from typing import Protocol
 
 from yarl import URL
 
+from federation.poster import GuardedPoster
+from federation.webhooks import signed_headers
 from node.clock import Clock, from_text, to_text
 from node.domain.suggestions import SuggestionService
 from node.errors import NotFound
@@ -29,7 +31,7 @@ from node.notifications.mail import Mail, MailError, compose
 from node.notifications.messages import render, text
 from node.notifications.preferences import Preferences
 from node.notifications.service import NotificationService
-from node.notifications.webhooks import PERMANENT_ERRORS, WebhookPoster, payload
+from node.notifications.webhooks import payload
 from node.settings import Settings
 from node.storage import Store
 from node.storage.notifications import DeliveryRow
@@ -69,7 +71,7 @@ class NotificationSender:
     settings: Settings
     clock: Clock
     mailer: Mailer
-    poster: WebhookPoster
+    poster: GuardedPoster
     limits: SendLimits = field(default_factory=SendLimits)
     rng: random.Random = field(default_factory=random.Random)
     name: str = "notification-send"
@@ -155,7 +157,7 @@ class NotificationSender:
                 self.store.reader, self.suggestions, prefs, self.clock.now(), threshold
             )
             subject = text(lang, "digest.subject", node=node, date=row.data["date"])
-            mail = Mail(prefs.email, subject, lang, lines, link=f"{self.settings.public_url}/")
+            mail = Mail(prefs.email, subject, lang, lines, link=self.settings.uris.home)
         else:
             shown = render(row.kind, row.data, lang, prefs.timezone)
             mail = Mail(
@@ -186,8 +188,9 @@ class NotificationSender:
             return Outcome("cancelled", error="endpoint-disabled", counts=False)
         body = payload(row.kind, row.data, row.created_at)
         now = self.clock.now()
-        result = await self.poster.post(endpoint.url, endpoint.secret, row.message_id, now, body)
-        if result.error in PERMANENT_ERRORS:
+        headers = signed_headers(endpoint.secret, row.message_id, now, body)
+        result = await self.poster.post(endpoint.url, body, headers)
+        if result.permanent:
             return Outcome("failed", None, result.error)
         kind, later, reason = retry.after_webhook_answer(
             row.attempts + 1,
@@ -243,12 +246,12 @@ class NotificationSender:
             assert row.endpoint_id is not None
             endpoint = await self.store.reader.notifications.endpoint(row.endpoint_id)
             recipient = endpoint.url if endpoint else f"webhook {row.endpoint_id}"
-            link = f"{self.settings.public_url}/api/v1/admin/webhooks/{row.endpoint_id}/deliveries"
+            link = self.settings.uris.webhook_deliveries_api(row.endpoint_id)
         else:
             assert row.account_id is not None
             account = await self.store.reader.notifications.recipient(row.account_id)
             recipient = account.username if account else f"account {row.account_id}"
-            link = f"{self.settings.public_url}/api/v1/admin/notifications/deliveries"
+            link = self.settings.uris.notification_deliveries_api
         data = {
             "channel": row.channel,
             "recipient": recipient,

@@ -17,12 +17,12 @@ from yarl import URL
 
 from federation.errors import FederationError
 from federation.fetch import AddressPolicy
+from federation.webhooks import new_secret
 from node.clock import Clock, to_text
 from node.errors import FieldError, NotFound, Unprocessable
 from node.notifications import tokens
 from node.notifications.events import WEBHOOK_KINDS, Kind, allowed_kinds
 from node.notifications.preferences import EMAIL, Preferences, defaults, from_row, to_row
-from node.notifications.webhooks import new_secret
 from node.settings import Settings
 from node.storage import Store
 from node.storage.notifications import (
@@ -143,7 +143,7 @@ class NotificationService:
 
     async def unsubscribe_url(self, account_id: int) -> str:
         token = tokens.sign(await self.secret(), tokens.UNSUBSCRIBE, account_id)
-        return f"{self._settings.public_url}/unsubscribe?token={token}"
+        return self._settings.uris.unsubscribe(token)
 
     async def unsubscriber(self, token: str) -> Preferences | None:
         account_id = tokens.verify(await self.secret(), tokens.UNSUBSCRIBE, token)

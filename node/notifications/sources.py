@@ -1,5 +1,7 @@
-"""Events derived from the database: what happened since the scanner last looked,
-and what is true now (items about to end, requests waiting, peers failing).
+"""Events derived from the database: what happened since the scanner last looked
+(the changes of the change feed after its cursor: claims received and answered,
+keys changed) and what is true now (items about to end, follow requests waiting,
+strong matches, peers failing).
 
 Every event carries only what a recipient may see in the node: titles, quantities,
 the other group's name, links. Contact details go in ``private`` and travel only
@@ -8,17 +10,19 @@ to webhook endpoints an admin opted in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
-from urllib.parse import quote
 
 from federation.hosts import peer_host
+from federation.uris import Uris
 from node.clock import to_text
 from node.domain.suggestions import SuggestionService
 from node.notifications.events import Event, Kind
 from node.storage import Repositories
-from node.storage.claims import Claim
+from node.storage.events import Event as Change
+from node.storage.events import EventKind
 from node.storage.notice_sources import ItemBrief
 from schemas.vocab import Urgency
 
@@ -31,17 +35,21 @@ FAILING_FOR = timedelta(days=1)
 class Links:
     public_url: str
 
+    @cached_property
+    def uris(self) -> Uris:
+        return Uris(self.public_url)
+
     def item(self, purpose: str, item_id: str) -> str:
-        return f"{self.public_url}/items/{purpose}s/{item_id}"
+        return self.uris.item_page(purpose, item_id)
 
     def peer_item(self, iri: str) -> str:
-        return f"{self.public_url}/feed/item?id={quote(iri, safe='')}"
+        return self.uris.peer_item_page(iri)
 
     def admin(self, page: str) -> str:
-        return f"{self.public_url}/admin/{page}"
+        return self.uris.admin_page(page)
 
     def renew(self, purpose: str, item_id: str) -> dict[str, str]:
-        return {"method": "POST", "url": f"{self.public_url}/api/v1/{purpose}s/{item_id}/renew"}
+        return {"method": "POST", "url": self.uris.renew_api(purpose, item_id)}
 
 
 def _host(actor: str) -> str:
@@ -67,8 +75,13 @@ async def _group(repos: Repositories, actors: list[str]) -> dict[str, dict[str, 
     return {a: {"actor": a, "name": names.get(a) or _host(a)} for a in actors}
 
 
-async def claims_received(repos: Repositories, since: str, links: Links) -> list[Event]:
-    claims = await repos.notice_sources.claims_received_since(since)
+def _subjects(changes: list[Change], kind: EventKind) -> list[str]:
+    return list(dict.fromkeys(c.subject for c in changes if c.kind is kind))
+
+
+async def claims_received(repos: Repositories, changes: list[Change], links: Links) -> list[Event]:
+    named = await repos.notice_sources.claims_named(_subjects(changes, EventKind.CLAIM_RECEIVED))
+    claims = list(named.values())
     items = await repos.notice_sources.items([c.item_id for c in claims])
     groups = await _group(repos, sorted({c.counterparty for c in claims}))
     events = []
@@ -92,8 +105,14 @@ async def claims_received(repos: Repositories, since: str, links: Links) -> list
     return events
 
 
-async def claims_answered(repos: Repositories, since: str, links: Links) -> list[Event]:
-    claims: list[Claim] = await repos.notice_sources.claims_answered_since(since)
+async def claims_answered(repos: Repositories, changes: list[Change], links: Links) -> list[Event]:
+    """Each answer as the change recorded it (a claim accepted, then fulfilled before
+    the scan, is still notified as accepted)."""
+    answers = [c for c in changes if c.kind is EventKind.CLAIM_ANSWERED]
+    named = await repos.notice_sources.claims_named(_subjects(answers, EventKind.CLAIM_ANSWERED))
+    claims = [
+        replace(named[c.subject], state=str(c.data["state"])) for c in answers if c.subject in named
+    ]
     items = await repos.notice_sources.peer_items([c.item_id for c in claims])
     groups = await _group(repos, sorted({c.counterparty for c in claims}))
     events = []
@@ -179,21 +198,23 @@ async def follow_requests(repos: Repositories, links: Links) -> list[Event]:
     ]
 
 
-async def keys_changed(repos: Repositories, since: str, links: Links) -> list[Event]:
+def keys_changed(changes: list[Change], links: Links) -> list[Event]:
+    """``data`` of a ``key.changed`` change: the audit entry's id, time and detail."""
     return [
         Event(
-            f"key.changed:{entry.id}",
+            f"key.changed:{change.data['audit_id']}",
             Kind.KEY_CHANGED,
             {
-                "actor": entry.subject,
-                "host": _host(entry.subject),
-                "at": entry.at,
-                "key_id": str(entry.detail.get("key_id", "")),
-                "fingerprint": str(entry.detail.get("fingerprint", "")),
+                "actor": change.subject,
+                "host": _host(change.subject),
+                "at": change.data["at"],
+                "key_id": str(change.data["detail"].get("key_id", "")),
+                "fingerprint": str(change.data["detail"].get("fingerprint", "")),
                 "link": links.admin("audit"),
             },
         )
-        for entry in await repos.notice_sources.audit_since("key.changed", since)
+        for change in changes
+        if change.kind is EventKind.KEY_CHANGED
     ]
 
 

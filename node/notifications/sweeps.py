@@ -12,7 +12,7 @@ from node.domain.suggestions import SuggestionService
 from node.notifications.mail import SmtpMailer
 from node.notifications.scanner import NotificationScanner
 from node.notifications.sender import NotificationSender
-from node.notifications.webhooks import WebhookPoster
+from node.notifications.webhooks import webhook_poster
 from node.services import Services
 from node.version import SOFTWARE_NAME, VERSION
 
@@ -37,7 +37,7 @@ def notification_sweeps(
     scanner = NotificationScanner(
         services.store, services.notifications, suggestions, services.settings, services.clock, wake
     )
-    poster = WebhookPoster(session, addresses, user_agent=f"{SOFTWARE_NAME}/{VERSION}")
+    poster = webhook_poster(session, addresses, f"{SOFTWARE_NAME}/{VERSION}")
     sender = NotificationSender(
         services.store,
         services.notifications,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 import aiosqlite
 
 from node.storage.database import fetch_all, fetch_one
+from node.storage.events import EventKind, EventRepository
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,22 @@ class Claim:
 
 
 _COLUMNS = [f.name for f in fields(Claim)]
+ANSWERS = frozenset({"accepted", "tentative", "rejected"})
 
 
 class ClaimRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    """Writes append ``claim.received`` for a peer's claim on our item and
+    ``claim.answered`` for our claim in an answered state (the notifications need them)."""
+
+    def __init__(self, conn: aiosqlite.Connection, events: EventRepository) -> None:
         self._conn = conn
+        self._events = events
+
+    async def _record(self, claim: Claim, *, added: bool) -> None:
+        if claim.direction == "incoming" and added:
+            await self._events.append(EventKind.CLAIM_RECEIVED, claim.id)
+        elif claim.direction == "outgoing" and claim.state in ANSWERS:
+            await self._events.append(EventKind.CLAIM_ANSWERED, claim.id, {"state": claim.state})
 
     async def add(self, claim: Claim) -> None:
         names = ", ".join(_COLUMNS)
@@ -43,6 +55,7 @@ class ClaimRepository:
             f"INSERT INTO claims ({names}) VALUES ({marks})",  # noqa: S608
             {name: getattr(claim, name) for name in _COLUMNS},
         )
+        await self._record(claim, added=True)
 
     async def save(self, claim: Claim) -> None:
         sets = ", ".join(f"{name} = :{name}" for name in _COLUMNS if name != "id")
@@ -50,6 +63,7 @@ class ClaimRepository:
             f"UPDATE claims SET {sets} WHERE id = :id",  # noqa: S608
             {name: getattr(claim, name) for name in _COLUMNS},
         )
+        await self._record(claim, added=False)
 
     async def get(self, claim_id: str) -> Claim | None:
         row = await fetch_one(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import aiosqlite
 
 from node.clock import from_text, to_text
-from node.domain.model import Item, ItemFilter, Place, PrivateDetails, Text
+from node.domain.model import Item, ItemChange, ItemFilter, Place, PrivateDetails, Text
 from node.storage.database import Row, fetch_all, fetch_one
+from node.storage.events import Event, EventKind, EventRepository
 from schemas.vocab import (
     Action,
     Category,
@@ -101,7 +104,7 @@ def _to_row(item: Item) -> dict[str, object]:
     }
 
 
-def _from_row(row: Row) -> Item:
+def _from_row(row: Row | Mapping[str, Any]) -> Item:
     place = None
     if row["location_precision"] is not None:
         place = Place(
@@ -162,9 +165,17 @@ def _fts_query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
 
+def item_of(event: Event) -> Item:
+    """The item as the change an ``item.*`` event records left it."""
+    return _from_row(event.data)
+
+
 class ItemRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    """Every write appends its ``item.*`` event, carrying the item as it left it."""
+
+    def __init__(self, conn: aiosqlite.Connection, events: EventRepository) -> None:
         self._conn = conn
+        self._events = events
 
     async def insert(self, item: Item, details: PrivateDetails | None) -> None:
         row = _to_row(item)
@@ -173,9 +184,11 @@ class ItemRepository:
         await self._conn.execute(f"INSERT INTO items ({names}) VALUES ({marks})", row)  # noqa: S608
         if details is not None:
             await self.save_private(item.id, details)
+        await self._events.append(EventKind.ITEM_CREATED, item.id, row)
 
-    async def replace(self, item: Item) -> None:
-        """Write ``item`` back; its ``version`` must be the stored one plus one."""
+    async def replace(self, item: Item, change: ItemChange) -> None:
+        """Write ``item`` back; its ``version`` must be the stored one plus one.
+        ``change``: what the write does (``publish`` moves a draft with ``created``)."""
         row = _to_row(item)
         sets = ", ".join(f"{name} = :{name}" for name in row if name != "id")
         cursor = await self._conn.execute(
@@ -184,6 +197,7 @@ class ItemRepository:
         )
         if cursor.rowcount != 1:
             raise LookupError(f"item {item.id} changed concurrently")
+        await self._events.append(EventKind(f"item.{change.value}"), item.id, row)
 
     async def get(self, item_id: str, purpose: Purpose) -> Item | None:
         row = await fetch_one(
@@ -201,8 +215,9 @@ class ItemRepository:
         )
         return _from_row(row) if row else None
 
-    async def delete(self, item_id: str) -> None:
-        await self._conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
+    async def delete(self, item: Item) -> None:
+        await self._conn.execute("DELETE FROM items WHERE id = ?", (item.id,))
+        await self._events.append(EventKind.ITEM_DELETED, item.id, _to_row(item))
 
     async def search(self, query: ItemFilter) -> tuple[list[Item], int | None]:
         """Newest first; returns the page and the cursor of the next one."""

@@ -1,9 +1,9 @@
 """Read-only queries the notification scanner and the digest make over the rest of
-the database: claims, our items, peers' items, follow requests, audit and deliveries."""
+the database: claims, our items, peers' items, follow requests and deliveries.
+(What changed comes from the change feed, ``node.storage.events``.)"""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -45,14 +45,6 @@ class FollowRequest:
 
 
 @dataclass(frozen=True)
-class AuditNote:
-    id: int
-    at: str
-    subject: str
-    detail: dict[str, Any]
-
-
-@dataclass(frozen=True)
 class FailingHost:
     host: str
     failing_since: str
@@ -76,18 +68,12 @@ class NoticeSourceRepository:
         )
         return [Claim(**dict(row)) for row in rows]
 
-    async def claims_received_since(self, since: str) -> list[Claim]:
-        return await self._claims(
-            "direction = 'incoming' AND created_at >= :since", {"since": since}
-        )
-
-    async def claims_answered_since(self, since: str) -> list[Claim]:
-        """Our claims on peers' items that were accepted, held or rejected lately."""
-        return await self._claims(
-            "direction = 'outgoing' AND state IN ('accepted', 'tentative', 'rejected')"
-            " AND updated_at >= :since",
-            {"since": since},
-        )
+    async def claims_named(self, ids: list[str]) -> dict[str, Claim]:
+        if not ids:
+            return {}
+        params = {f"c{index}": claim_id for index, claim_id in enumerate(ids)}
+        marks = ", ".join(f":{name}" for name in params)
+        return {claim.id: claim for claim in await self._claims(f"id IN ({marks})", params)}
 
     async def claims_waiting(self) -> list[Claim]:
         """Claims on our items that wait for an answer."""
@@ -155,15 +141,6 @@ class NoticeSourceRepository:
             " WHERE state = 'pending' ORDER BY created_at, actor_id",
         )
         return [FollowRequest(**dict(row)) for row in rows]
-
-    async def audit_since(self, action: str, since: str) -> list[AuditNote]:
-        rows = await fetch_all(
-            self._conn,
-            "SELECT id, at, subject, detail FROM audit_log WHERE action = ? AND at >= ?"
-            " ORDER BY id",
-            (action, since),
-        )
-        return [AuditNote(**{**dict(row), "detail": json.loads(row["detail"])}) for row in rows]
 
     async def failing_hosts(self, failing_before: str) -> list[FailingHost]:
         """Peers whose oldest undelivered delivery since their last success is older than

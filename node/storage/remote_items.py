@@ -9,6 +9,7 @@ from typing import Any
 import aiosqlite
 
 from node.storage.database import fetch_all, fetch_one
+from node.storage.events import EventKind, EventRepository
 from node.storage.follows import on_host
 
 
@@ -57,8 +58,11 @@ def _row(item: RemoteItem) -> dict[str, Any]:
 
 
 class RemoteItemRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    """Every write appends its ``remote-item.*`` event (the matching index follows them)."""
+
+    def __init__(self, conn: aiosqlite.Connection, events: EventRepository) -> None:
         self._conn = conn
+        self._events = events
 
     async def upsert(self, item: RemoteItem, now: str) -> None:
         values = _row(item)
@@ -71,6 +75,7 @@ class RemoteItemRepository:
             " updated_at = :now",
             {**values, "now": now},
         )
+        await self._events.append(EventKind.REMOTE_ITEM_STORED, item.id)
 
     async def get(self, item_id: str) -> RemoteItem | None:
         row = await fetch_one(
@@ -93,6 +98,7 @@ class RemoteItemRepository:
             " deleted_at = excluded.deleted_at",
             (item_id, actor_id, now, now, now),
         )
+        await self._events.append(EventKind.REMOTE_ITEM_DELETED, item_id)
 
     async def tombstone(self, item_id: str, now: str) -> None:
         await self._conn.execute(
@@ -100,6 +106,7 @@ class RemoteItemRepository:
             " updated_at = ? WHERE id = ?",
             (now, now, item_id),
         )
+        await self._events.append(EventKind.REMOTE_ITEM_DELETED, item_id)
 
     async def hide_host(self, host: str, now: str) -> None:
         """Hide every item of actors on ``host`` (or its subdomains) from our views."""
@@ -108,18 +115,26 @@ class RemoteItemRepository:
         )
         doomed = [(now, r["id"]) for r in rows if on_host(r["actor_id"], host)]
         await self._conn.executemany("UPDATE remote_items SET hidden_at = ? WHERE id = ?", doomed)
+        if doomed:
+            await self._events.append(EventKind.REMOTE_ITEM_MODERATED, host)
 
     async def set_hidden(self, item_id: str, when: str | None) -> bool:
         cursor = await self._conn.execute(
             "UPDATE remote_items SET hidden_at = ? WHERE id = ?", (when, item_id)
         )
-        return cursor.rowcount == 1
+        if cursor.rowcount != 1:
+            return False
+        await self._events.append(EventKind.REMOTE_ITEM_MODERATED, item_id)
+        return True
 
     async def set_opened(self, item_id: str, when: str | None) -> bool:
         cursor = await self._conn.execute(
             "UPDATE remote_items SET opened_at = ? WHERE id = ?", (when, item_id)
         )
-        return cursor.rowcount == 1
+        if cursor.rowcount != 1:
+            return False
+        await self._events.append(EventKind.REMOTE_ITEM_MODERATED, item_id)
+        return True
 
     async def live_ids(self, actor_id: str | None = None) -> list[str]:
         rows = await fetch_all(

@@ -11,6 +11,7 @@ from typing import Any
 import aiosqlite
 
 from node.storage.database import fetch_all
+from node.storage.events import EventKind, EventRepository
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,17 @@ class TrustPoints:
         return levels, policy
 
 
+# The audit action the notification scanner hears of, through the change feed.
+KEY_CHANGED = "key.changed"
+
+
 class TrustRepository:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    """Writes to peers' levels and the policy append ``trust.changed`` (what the feed
+    shows follows them); an audited key change appends ``key.changed``."""
+
+    def __init__(self, conn: aiosqlite.Connection, events: EventRepository) -> None:
         self._conn = conn
+        self._events = events
 
     async def peers_named(self, hosts: list[str]) -> list[PeerRow]:
         marks = ", ".join("?" for _ in hosts)
@@ -131,9 +140,11 @@ class TrustRepository:
             f" ON CONFLICT (host) DO UPDATE SET {sets}",
             values,
         )
+        await self._events.append(EventKind.TRUST_CHANGED, peer.host)
 
     async def delete_peer(self, host: str) -> None:
         await self._conn.execute("DELETE FROM peers WHERE host = ?", (host,))
+        await self._events.append(EventKind.TRUST_CHANGED, host)
 
     async def policy(self) -> dict[str, str]:
         rows = await fetch_all(self._conn, "SELECT key, value FROM node_policy")
@@ -145,6 +156,7 @@ class TrustRepository:
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+        await self._events.append(EventKind.TRUST_CHANGED, f"policy:{key}")
 
     async def record_fingerprint(self, key_id: str, fingerprint: str, now: str) -> bool:
         """Remember a fingerprint; True when this key id had others before it."""
@@ -171,11 +183,14 @@ class TrustRepository:
     async def audit(
         self, at: str, who: str, action: str, subject: str, detail: dict[str, Any], reason: str
     ) -> None:
-        await self._conn.execute(
+        cursor = await self._conn.execute(
             "INSERT INTO audit_log (at, who, action, subject, detail, reason)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (at, who, action, subject, json.dumps(detail, sort_keys=True), reason),
         )
+        if action == KEY_CHANGED:
+            entry = {"audit_id": cursor.lastrowid, "at": at, "detail": detail}
+            await self._events.append(EventKind.KEY_CHANGED, subject, entry)
 
     async def audit_entries(
         self, subject: str | None = None, limit: int = 1000

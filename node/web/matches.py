@@ -9,8 +9,8 @@ from aiohttp import web
 
 from node.ap.matches import notify_match
 from node.domain.claims import LIVE_CLAIMS
+from node.domain.records import Claim
 from node.errors import NodeError
-from node.storage.claims import Claim
 from node.web import queries
 from node.web.i18n import N_
 from node.web.messages import error_message
@@ -39,18 +39,17 @@ async def _told(page: Page) -> Told | None:
     claim_id = query.get("claim", "")
     if query.get("done") != TOLD or not claim_id:
         return None
-    claim = await page.services.store.reader.claims.get(claim_id)
+    claim = await page.services.claim_views.get(claim_id)
     if claim is None or claim.direction != "outgoing":
         return None
-    actor = await page.services.store.reader.peers.actor(claim.counterparty)
-    return Told(claim, (actor.name if actor else None) or actor_host(claim.counterparty))
+    name = await page.services.feed.origin_name(claim.counterparty)
+    return Told(claim, name or actor_host(claim.counterparty))
 
 
 async def dashboard_context(page: Page) -> dict[str, Any]:
     """The dashboard, which matches we already told (a live claim of ours on their item),
     and the claim just sent, if any."""
-    reader = page.services.store.reader.claims
-    live = [c for state in sorted(LIVE_CLAIMS) for c in await reader.find("outgoing", state)]
+    live = await page.services.claim_views.ours_in(LIVE_CLAIMS)
     return {
         "board": await queries.dashboard(page.services),
         "told_items": {c.item_id for c in live},

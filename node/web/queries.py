@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from node.domain.model import Item, ItemFilter, PrivateDetails
+from node.domain.records import Claim, RemoteItem
 from node.domain.suggestions import Suggestion
 from node.errors import NotFound
 from node.services import Services
-from node.storage.claims import Claim
-from node.storage.remote_items import RemoteItem
 from node.web.rendering import actor_host
 from schemas.vocab import Purpose, Status
 
@@ -68,23 +67,20 @@ async def dashboard(services: Services) -> Dashboard:
         ),
         key=lambda i: i.ends_at or soon,
     )
-    reader = services.store.reader.claims
-    waiting = await reader.find("incoming", "pending") + await reader.find("incoming", "tentative")
+    waiting = await services.claim_views.waiting_for_us()
     ours = {i.id: i for i in offers + requests}
     suggestions = await services.suggestions.for_our_items()
     return Dashboard(offers, requests, expiring, suggestions, waiting, ours)
 
 
 def our_item_url(services: Services, item: Item) -> str:
-    return f"{services.settings.public_url}/{item.purpose.value}s/{item.id}"
+    return services.settings.uris.item(item.purpose, item.id)
 
 
 async def our_item(services: Services, purpose: Purpose, item_id: str) -> OurItem:
     item = await services.items.get(purpose, item_id, signed_in=True)
     details = await services.items.private_details(item.id)
-    claims = [
-        c for c in await services.store.reader.claims.find("incoming") if c.item_id == item.id
-    ]
+    claims = await services.claim_views.on_our_item(item.id)
     url = our_item_url(services, item)
     try:
         matches = await services.suggestions.for_item(url)
@@ -95,17 +91,7 @@ async def our_item(services: Services, purpose: Purpose, item_id: str) -> OurIte
 
 async def peer_item(services: Services, item_id: str) -> PeerItem:
     """A peer's item as the feed shows it; hidden, deleted or untrusted ones are not found."""
-    reader = services.store.reader
-    item = await reader.remote_items.get(item_id)
-    if (
-        item is None
-        or item.deleted_at is not None
-        or item.hidden_at is not None
-        or not await services.feed.shows(item.actor_id, item.relayed_by, item.opened_at)
-    ):
-        raise NotFound("No such item from a peer here.", reason="item-not-found")
-    actor = await reader.peers.actor(item.actor_id)
-    claims = [c for c in await reader.claims.find("outgoing") if c.item_id == item.id]
-    return PeerItem(
-        item, (actor.name if actor and actor.name else actor_host(item.actor_id)), claims
-    )
+    item = await services.feed.peer_item(item_id)
+    name = await services.feed.origin_name(item.actor_id)
+    claims = await services.claim_views.ours_on(item.id)
+    return PeerItem(item, name or actor_host(item.actor_id), claims)

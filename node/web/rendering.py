@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, pa
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from federation.uris import authority_of
 from node.clock import from_text
 from node.web.i18n import Catalogs
 from node.web.labels import ALL
@@ -44,7 +45,10 @@ def peer_html(value: str | None) -> Markup:
 
 def actor_host(actor_id: str) -> str:
     """The host of an actor URL, to name a group whose name we do not know."""
-    return actor_id.split("/")[2] if "://" in actor_id else actor_id
+    try:
+        return authority_of(actor_id)
+    except ValueError:
+        return actor_id
 
 
 @pass_context

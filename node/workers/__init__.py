@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
+from node.clock import Clock, to_text
 from node.domain.items import ItemService
+from node.storage import Store
 
 log = logging.getLogger("solidarity.workers")
 
@@ -43,6 +46,22 @@ class RetentionSweep:
 
     async def run_once(self) -> int:
         return await self.items.purge_private_due()
+
+
+@dataclass
+class EventPruneSweep:
+    """Deletes change-feed events every consumer has handled, once older than
+    ``queue_retention_days``."""
+
+    store: Store
+    clock: Clock
+    retention_days: int
+    name: str = "event-prune"
+
+    async def run_once(self) -> int:
+        before = self.clock.now() - timedelta(days=self.retention_days)
+        async with self.store.transaction() as repos:
+            return await repos.events.prune(to_text(before))
 
 
 class HoldExpirer(Protocol):

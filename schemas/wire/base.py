@@ -77,6 +77,21 @@ def id_of(value: Any) -> Any:
     return value
 
 
+def strict_id_of(value: Any) -> str | None:
+    """The IRI of a reference written as a string or as an object with a string ``id``;
+    None for anything else: a list, a Link's ``href``, an ``@id``, a non-string id.
+
+    The reading for code that compares a raw value with a known id: unlike ``id_of`` it
+    never picks one entry of a list, so ``[our actor, another]`` is not our actor.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        found = value.get("id")
+        return found if isinstance(found, str) else None
+    return None
+
+
 def ids_of(value: Any) -> list[Any]:
     """A list of references from one reference or a list; unusable entries dropped."""
     values = value if isinstance(value, list) else [value]

@@ -18,7 +18,7 @@ async def test_a_poisoned_rdfc_document_is_dropped_at_its_budget(
     net: Net, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "node.ap.provenance.verify_rdfc_proof",
+        "federation.proofs.provenance.verify_rdfc_proof",
         functools.partial(verify_rdfc_proof, budget_seconds=0.3),
     )
     relay = net.hostile.actor("relay.test", "coalition")

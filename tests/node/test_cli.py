@@ -10,11 +10,14 @@ import subprocess
 import sys
 import tomllib
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
+from click.testing import CliRunner
 
-from admin.cli import main
+from admin.cli import main, solidarity
 from federation.keys import load_keys
 from tests.e2e.conftest import free_ports
 
@@ -140,3 +143,85 @@ def test_serve_initialises_an_empty_dir_once(tmp_path: Path) -> None:
     assert process.stdout is not None
     process.stdout.close()
     assert not any("Admin token" in line for line in lines), "the token is shown only once"
+
+
+def _leaves(group: click.Group, path: str = "") -> Iterator[tuple[str, click.Command]]:
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from _leaves(command, f"{path}{name} ")
+        else:
+            yield f"{path}{name}", command
+
+
+def test_every_command_takes_data_from_the_one_environment_variable() -> None:
+    """``--data`` (env SOLIDARITY_DATA) everywhere, and no other option read from the
+    environment: click's automatic prefix would invent other names."""
+    leaves = dict(_leaves(solidarity))
+    assert len(leaves) > 20
+    for name, command in leaves.items():
+        data = next(p for p in command.params if p.name == "data")
+        assert isinstance(data, click.Option), name
+        if name == "demo":  # the demo's three data dirs live elsewhere
+            assert data.envvar is None
+            continue
+        assert data.envvar == "SOLIDARITY_DATA", name
+        assert data.default == Path("solidarity-data"), name
+        assert [p.name for p in command.params if p.envvar and p.name != "data"] == [], name
+    assert solidarity.context_settings.get("auto_envvar_prefix") is None
+
+
+def test_data_dir_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "from-env"
+    monkeypatch.setenv("SOLIDARITY_DATA", str(data))
+    runner = CliRunner()
+    made = runner.invoke(solidarity, ["init", "--public-url", "https://aid.example"])
+    assert made.exit_code == 0, made.output
+    assert (data / "settings.toml").exists()
+    listed = runner.invoke(solidarity, ["token", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "first admin token" in listed.output
+    elsewhere = runner.invoke(solidarity, ["token", "list", "--data", str(tmp_path / "none")])
+    assert elsewhere.exit_code == 1
+    assert "is not initialised" in elsewhere.output
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = str(tmp_path)
+    for argv in (
+        ["nope"],
+        ["peers"],
+        ["token", "create", "--data", data, "--role", "king"],
+        ["audit", "--data", data, "--limit", "0"],
+        ["keys", "rotate", "--data", data, "--grace-days", "-1"],
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        assert exit_.value.code == 2, argv
+        assert capsys.readouterr().err, argv
+
+
+DOCUMENTS = ("README.md", "docs/configuration.md", "docs/deploy.md", "docs/benchmarks.md")
+
+
+def _documented() -> Iterator[tuple[str, list[str]]]:
+    """Every ``solidarity …`` command the documents show, as (source, words)."""
+    root = Path(__file__).parents[2]
+    for document in DOCUMENTS:
+        for span in re.findall(r"`(solidarity [^`]+)`", (root / document).read_text()):
+            yield document, span.split()[1:]
+
+
+def test_documented_commands_and_options_exist() -> None:
+    seen = 0
+    for document, words in _documented():
+        first = solidarity.commands.get(words[0])
+        assert first is not None, f"{document}: solidarity {words[0]}"
+        commands = [first]
+        if isinstance(first, click.Group):
+            commands = [first.commands[name] for name in words[1].split("|")]
+        flags = [word.strip("[]") for word in words if word.startswith(("--", "[--"))]
+        for command in commands:
+            known = {opt for param in command.params for opt in param.opts}
+            assert set(flags) <= known, f"{document}: {' '.join(words)}"
+        seen += 1
+    assert seen > 20

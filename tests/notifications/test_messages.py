@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from federation.webhooks import new_secret, signed_headers
 from node.notifications import tokens
 from node.notifications.events import ADMIN_KINDS, Kind
 from node.notifications.messages import STRINGS, render
-from node.notifications.webhooks import new_secret, signed_headers
 
 ITEM = {
     "id": "i1",
