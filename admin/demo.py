@@ -17,7 +17,6 @@ from aiohttp import web
 
 from admin.app import build_app
 from federation.uris import authority_of
-from node.ap.routes import FEDERATION
 from node.datadir import initialise, is_initialised
 from node.domain.trust import Level
 from node.services import SERVICES
@@ -201,7 +200,7 @@ async def seed(apps: list[web.Application]) -> None:
         (coalition, clinic_actor),
         (clinic, food_actor),
     ):
-        await follower[FEDERATION].follows.follow(followee, who="demo")
+        await follower[SERVICES].follows.follow(followee, who="demo")
 
     async def followed() -> bool:
         rows = [
@@ -228,9 +227,7 @@ async def seed(apps: list[web.Application]) -> None:
     for item_id in offers:
         item = await clinic[SERVICES].store.reader.remote_items.get(item_id)
         if item is not None and item.category == "water":
-            await clinic[FEDERATION].claims.claim(
-                item_id, 8, note="for the waiting room", who="demo"
-            )
+            await clinic[SERVICES].claims.claim(item_id, 8, note="for the waiting room", who="demo")
 
     async def claim_arrived() -> bool:
         return bool(await food[SERVICES].store.reader.claims.find(direction="incoming"))

@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from federation.fetch import guarded_session
-from node.ap.routes import FEDERATION, setup_routes
-from node.ap.wiring import SessionFactory, build_federation
+from node.ap.routes import setup_routes
+from node.ap.wiring import SessionFactory
 from node.api import setup_api
 from node.api.problems import problem_middleware
 from node.clock import Clock, SystemClock
@@ -60,18 +60,17 @@ SESSION_FACTORY: web.AppKey[SessionFactory] = web.AppKey("session_factory")
 
 async def _federation(app: web.Application) -> AsyncIterator[None]:
     """The outbound HTTP client (behind the SSRF guard) and everything that uses it."""
-    federation = build_federation(app[SERVICES], app[SESSION_FACTORY])
-    app[FEDERATION] = federation
+    federation = app[SERVICES].start_federation(app[SESSION_FACTORY])
     yield
     await federation.session.close()
 
 
 async def _workers(app: web.Application) -> AsyncIterator[None]:
     interval = app[SERVICES].settings.worker_interval_seconds
-    federation = app[FEDERATION]
+    federation = app[SERVICES].federation
     quick = app[SERVICES].settings.federation_interval_seconds
     stop = app[STOPPING]
-    sweeps = [*app[SWEEPS], HoldSweep(federation.claims)]
+    sweeps = [*app[SWEEPS], HoldSweep(app[SERVICES].claims)]
     publisher = app[SERVICES].publisher
     loops = [run_periodically(s, interval, stop=stop) for s in sweeps] + [
         run_periodically(publisher, quick, publisher.wake, stop=stop),
@@ -151,7 +150,7 @@ async def serve_metrics(request: web.Request) -> web.Response:
     for state, count in (await reader.inbox.states()).items():
         metrics.inbox_queue.labels(state).set(count)
     metrics.circuit.clear()
-    federation = app[FEDERATION]
+    federation = app[SERVICES].federation
     now = app[SERVICES].clock.now()
     for host, health in federation.delivery_worker.breaker.snapshot(now).items():
         metrics.circuit.labels(host).set(1 if health.state == "open" else 0)

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from federation.fetch import guarded_session
-from node.ap.wiring import SessionFactory, build_federation
+from node.ap.wiring import SessionFactory
 from node.clock import SystemClock
 from node.datadir import is_initialised
 from node.services import Services, build_services
@@ -109,7 +109,7 @@ def with_federation(command: FederationCommand) -> Callable[..., int]:
     """
 
     async def run(services: Services, **params: Any) -> int:
-        federation = build_federation(services, _session_factory())
+        federation = services.start_federation(_session_factory())
         try:
             return await command(services, federation, **params)
         finally:

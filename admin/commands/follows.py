@@ -34,8 +34,8 @@ async def pending(services: Services) -> int:
     return 0
 
 
-async def _answer(federation: Federation, actor: str, reason: str, approve: bool) -> int:
-    await federation.follows.answer(actor, approve, who=WHO, reason=reason)
+async def _answer(services: Services, actor: str, reason: str, approve: bool) -> int:
+    await services.follows.answer(actor, approve, who=WHO, reason=reason)
     answer = "Accept" if approve else "Reject"
     say(
         f"{'Approved' if approve else 'Rejected'} {actor}; the {answer} is queued for "
@@ -54,7 +54,7 @@ reason_option = click.option("--reason", default="", help="why, for the audit lo
 @reason_option
 @with_federation
 async def approve(services: Services, federation: Federation, actor: str, reason: str) -> int:
-    return await _answer(federation, actor, reason, True)
+    return await _answer(services, actor, reason, True)
 
 
 @command("reject", "reject a pending follow request", follows)
@@ -62,7 +62,7 @@ async def approve(services: Services, federation: Federation, actor: str, reason
 @reason_option
 @with_federation
 async def reject(services: Services, federation: Federation, actor: str, reason: str) -> int:
-    return await _answer(federation, actor, reason, False)
+    return await _answer(services, actor, reason, False)
 
 
 def _filter(
@@ -117,7 +117,7 @@ async def subscribe(
     no_backfill: bool,
 ) -> int:
     keep = _filter(purpose, category, near, radius_km)
-    followee = await federation.follows.follow(target, who=WHO, keep=keep)
+    followee = await services.follows.follow(target, who=WHO, keep=keep)
     host = peer_host(followee.actor_id)
     level = await services.trust.level(host)
     say(

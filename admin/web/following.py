@@ -14,7 +14,6 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from federation.errors import FederationError
-from node.ap.routes import FEDERATION
 from node.domain.records import Followee
 from node.domain.subscriptions import SubscriptionFilter
 from node.errors import NodeError
@@ -189,7 +188,7 @@ async def subscribe(page: Page) -> web.StreamResponse:
     form = parse(page.form)
     if form.errors:
         return await _page(page, form, status=422)
-    follows = page.request.config_dict[FEDERATION].follows
+    follows = page.services.follows
     try:
         await follows.follow(form.target, who=page.who, keep=to_filter(form))
     except (NodeError, FederationError) as error:
@@ -200,7 +199,7 @@ async def subscribe(page: Page) -> web.StreamResponse:
 
 @admin_page
 async def unfollow(page: Page) -> web.StreamResponse:
-    follows = page.request.config_dict[FEDERATION].follows
+    follows = page.services.follows
     try:
         await follows.unfollow(page.field("actor"), who=page.who)
     except NodeError as error:

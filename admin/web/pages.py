@@ -5,8 +5,6 @@ from __future__ import annotations
 from aiohttp import web
 
 from admin.web import queries
-from node.ap.routes import FEDERATION
-from node.ap.wiring import Federation
 from node.domain.blocks import Format
 from node.domain.trust import Level
 from node.errors import NodeError, Unprocessable
@@ -16,13 +14,9 @@ from schemas.vocab import Role
 admin_page = page_handler(role=Role.ADMIN)
 
 
-def _federation(page: Page) -> Federation:
-    return page.request.config_dict[FEDERATION]
-
-
 @admin_page
 async def overview(page: Page) -> web.StreamResponse:
-    found = await queries.overview(page.services, _federation(page), page.services.clock.now())
+    found = await queries.overview(page.services, page.services.clock.now())
     return page.render("admin_overview.html", overview=found)
 
 
@@ -56,7 +50,7 @@ async def follow_requests(page: Page) -> web.StreamResponse:
 @admin_page
 async def answer_follow(page: Page) -> web.StreamResponse:
     approve = page.request.match_info["answer"] == "approve"
-    await _federation(page).follows.answer(
+    await page.services.follows.answer(
         page.field("actor"), approve, who=page.who, reason=page.field("reason")[:1000]
     )
     return page.redirect("/admin/follow-requests", "follow")
@@ -97,9 +91,7 @@ async def import_blocklist(page: Page) -> web.StreamResponse:
 
 @admin_page
 async def deliveries(page: Page) -> web.StreamResponse:
-    health = await queries.delivery_health(
-        page.services, _federation(page), page.services.clock.now()
-    )
+    health = await queries.delivery_health(page.services, page.services.clock.now())
     return page.render("admin_deliveries.html", health=health)
 
 
@@ -115,13 +107,13 @@ async def resolve_report(page: Page) -> web.StreamResponse:
         report_id = int(page.request.match_info["id"])
     except ValueError as error:
         raise NodeError("No such report.", reason="report-unknown") from error
-    await _federation(page).moderation.resolve(report_id, who=page.who)
+    await page.services.moderation.resolve(report_id, who=page.who)
     return page.redirect("/admin/moderation", "resolved")
 
 
 @admin_page
 async def hide_item(page: Page) -> web.StreamResponse:
-    await _federation(page).moderation.hide(
+    await page.services.moderation.hide(
         page.field("item"), hidden=True, who=page.who, reason=page.field("reason")[:1000]
     )
     return page.redirect("/admin/moderation", "hidden")

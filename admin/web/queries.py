@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from federation.delivery.circuit import HostHealth
-from node.ap.wiring import Federation
 from node.domain.records import HostDeliveries
 from node.services import Services
 
@@ -41,20 +40,18 @@ class Overview:
     troubled_hosts: int
 
 
-async def delivery_health(
-    services: Services, federation: Federation, now: datetime
-) -> list[PeerHealth]:
+async def delivery_health(services: Services, now: datetime) -> list[PeerHealth]:
     rows = {row.host: row for row in await services.oversight.deliveries_by_host()}
-    circuits = federation.delivery_worker.breaker.snapshot(now)
+    circuits = services.federation.delivery_worker.breaker.snapshot(now)
     hosts = sorted(set(rows) | set(circuits))
     health = [PeerHealth(host, rows.get(host), circuits.get(host)) for host in hosts]
     order = {"circuit-open": 0, "failing": 1, "pending": 2, "healthy": 3}
     return sorted(health, key=lambda h: (order[h.state], h.host))
 
 
-async def overview(services: Services, federation: Federation, now: datetime) -> Overview:
+async def overview(services: Services, now: datetime) -> Overview:
     policy = await services.trust.policy()
-    health = await delivery_health(services, federation, now)
+    health = await delivery_health(services, now)
     counts = await services.oversight.counts()
     return Overview(
         mode=policy.mode.value,

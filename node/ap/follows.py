@@ -1,4 +1,5 @@
-"""Following peers: WebFinger lookup, Follow, and Undo — ours to send."""
+"""Following peers, the federation side: WebFinger lookup, actor documents, and the
+Follow, Undo, Accept and Reject that node/domain/follows' changes send."""
 
 from __future__ import annotations
 
@@ -11,14 +12,12 @@ from federation.fetch import AddressPolicy, RemoteFetcher
 from federation.hosts import peer_host
 from federation.uris import WEBFINGER_PATH
 from node.ap.actors import ActorDirectory
-from node.ap.handlers import send_answer
-from node.ap.outbox import Outbox, local_activity
-from node.clock import Clock, to_text
-from node.domain.subscriptions import SubscriptionFilter
-from node.domain.trust import TrustService
-from node.errors import Forbidden, NotFound, Unprocessable
-from node.storage import Store
-from node.storage.follows import Followee
+from node.ap.build import local_activity
+from node.ap.outbox import Outbox
+from node.domain.records import Followee, Follower, RemoteActor
+from node.errors import NotFound, Unprocessable
+from node.storage import Repositories
+from schemas.wire import Follow
 
 _ACTOR_TYPES = ("application/activity+json", "application/ld+json")
 JRD_ACCEPT = "application/jrd+json, application/json;q=0.9"
@@ -45,26 +44,25 @@ def _webfinger_url(handle: str, addresses: AddressPolicy) -> str:
     return f"{scheme}://{host}{WEBFINGER_PATH}?resource={resource}"
 
 
-class FollowService:
-    def __init__(
-        self,
-        store: Store,
-        me: LocalActor,
-        outbox: Outbox,
-        actors: ActorDirectory,
-        fetcher: RemoteFetcher,
-        addresses: AddressPolicy,
-        trust: TrustService,
-        clock: Clock,
+class FederatedPeers:
+    """node/domain's PeerLookup over WebFinger and actor documents.
+
+    The fetcher and the actor directory own the outbound HTTP client, which
+    exists once the application runs: :meth:`attach` hands them over then.
+    """
+
+    def __init__(self) -> None:
+        self._parts: tuple[ActorDirectory, RemoteFetcher, AddressPolicy] | None = None
+
+    def attach(
+        self, actors: ActorDirectory, fetcher: RemoteFetcher, addresses: AddressPolicy
     ) -> None:
-        self._store = store
-        self._me = me
-        self._outbox = outbox
-        self._actors = actors
-        self._fetcher = fetcher
-        self._addresses = addresses
-        self._trust = trust
-        self._clock = clock
+        self._parts = (actors, fetcher, addresses)
+
+    def _attached(self) -> tuple[ActorDirectory, RemoteFetcher, AddressPolicy]:
+        if self._parts is None:
+            raise RuntimeError("peers are reached once the federation parts are built")
+        return self._parts
 
     async def resolve(self, target: str) -> str:
         """An actor URL from a handle (``group@host``) or the URL itself."""
@@ -72,9 +70,8 @@ class FollowService:
             if not _parses(target):
                 raise Unprocessable(f"{target!r} is not an actor's URL.", reason="handle-invalid")
             return target
-        result = await self._fetcher.fetch_json(
-            _webfinger_url(target, self._addresses), accept=JRD_ACCEPT
-        )
+        _, fetcher, addresses = self._attached()
+        result = await fetcher.fetch_json(_webfinger_url(target, addresses), accept=JRD_ACCEPT)
         links = result.document.get("links")
         for link in links if isinstance(links, list) else []:
             if (
@@ -88,65 +85,43 @@ class FollowService:
                     return href
         raise NotFound(f"{target} has no ActivityPub actor.", reason="actor-not-found")
 
-    async def follow(
-        self, target: str, *, who: str = "system", keep: SubscriptionFilter | None = None
-    ) -> Followee:
-        """Subscribe to a peer; it becomes trusted unless blocked or limited (audited).
+    async def actor(self, actor_id: str, *, refresh: bool = False) -> RemoteActor:
+        actors, _, _ = self._attached()
+        return await actors.get(actor_id, refresh=refresh)
 
-        ``keep`` limits what is stored from it; a backfill of its current open items
-        from its outbox starts at once (the backfill worker runs it page by page).
-        """
-        actor_id = await self.resolve(target)
-        if await self._trust.refusal(peer_host(actor_id)) is not None:
-            raise Forbidden(
-                f"{peer_host(actor_id)} is cut off by our policy.", reason="peer-refused"
-            )
-        actor = await self._actors.get(actor_id, refresh=True)
-        if actor.id == self._me.id:
-            raise Unprocessable("A node cannot follow itself.", reason="follow-self")
-        document = local_activity(self._me, "Follow", actor.id, to=[actor.id])
-        filters = (keep or SubscriptionFilter()).to_json()
-        followee = Followee(actor.id, document["id"], "pending", filters)
+    def outbox(self, actor: RemoteActor) -> str | None:
+        """The actor's outbox, when it is on the actor's own host."""
         outbox = actor.document.get("outbox")
-        first_page = outbox if isinstance(outbox, str) and peer_host(outbox) == actor.host else None
-        async with self._store.transaction() as repos:
-            await self._trust.trust_on_subscribe(repos, actor.host, who)
-            await repos.follows.add_following(followee, to_text(self._clock.now()))
-            await repos.backfills.start(actor.id, first_page, to_text(self._clock.now()))
-            await self._outbox.publish(repos, document, inboxes=[actor.inbox], public=False)
-            await self._trust.audit(repos, who, "follow.sent", actor.id)
-        return followee
+        return outbox if isinstance(outbox, str) and peer_host(outbox) == actor.host else None
 
-    async def answer(self, actor_id: str, approve: bool, *, who: str, reason: str = "") -> None:
-        """Approve or reject a pending follow request (audited)."""
-        async with self._store.transaction() as repos:
-            follower = await repos.follows.follower(actor_id)
-            if follower is None or follower.state != "pending":
-                raise NotFound(
-                    f"No pending follow request from {actor_id}.", reason="follow-request-unknown"
-                )
-            if approve:
-                await repos.follows.set_follower_state(actor_id, "accepted")
-                await send_answer(repos, self._outbox, self._me, follower, "Accept")
-            else:
-                await repos.follows.remove_follower(actor_id)
-                await send_answer(repos, self._outbox, self._me, follower, "Reject")
-            action = "follow.approved" if approve else "follow.rejected"
-            await self._trust.audit(repos, who, action, actor_id, reason=reason)
 
-    async def unfollow(self, actor_id: str, *, who: str = "system") -> None:
-        followee = await self._store.reader.follows.following(actor_id)
-        actor = await self._store.reader.peers.actor(actor_id)
-        if followee is None or actor is None:
-            raise NotFound(f"We do not follow {actor_id}.", reason="not-following")
-        follow = {
-            "id": followee.follow_activity_id,
-            "type": "Follow",
-            "actor": self._me.id,
-            "object": actor_id,
-        }
-        undo = local_activity(self._me, "Undo", follow, to=[actor_id])
-        async with self._store.transaction() as repos:
-            await repos.follows.remove_following(actor_id)
-            await self._outbox.publish(repos, undo, inboxes=[actor.inbox], public=False)
-            await self._trust.audit(repos, who, "follow.undone", actor_id)
+class FollowMessenger:
+    """node/domain/follows' FollowMessages as ActivityPub activities."""
+
+    def __init__(self, me: LocalActor, outbox: Outbox) -> None:
+        self._me = me
+        self._outbox = outbox
+
+    async def send_follow(self, repos: Repositories, actor: RemoteActor) -> str:
+        document = local_activity(self._me, "Follow", actor.id, to=[actor.id])
+        await self._outbox.publish(repos, document, inboxes=[actor.inbox], public=False)
+        return str(document["id"])
+
+    async def send_unfollow(
+        self, repos: Repositories, followee: Followee, actor: RemoteActor
+    ) -> None:
+        follow = Follow(id=followee.follow_activity_id, actor=self._me.id, object=actor.id)
+        undo = local_activity(self._me, "Undo", follow, to=[actor.id])
+        await self._outbox.publish(repos, undo, inboxes=[actor.inbox], public=False)
+
+    async def send_follow_answer(
+        self, repos: Repositories, follower: Follower, approve: bool
+    ) -> None:
+        """Accept or Reject a follower's Follow, embedding the Follow as Mastodon does."""
+        follow = Follow(id=follower.follow_activity_id, actor=follower.actor_id, object=self._me.id)
+        to = [follower.actor_id]
+        if approve:
+            document = local_activity(self._me, "Accept", follow, to=to)
+        else:
+            document = local_activity(self._me, "Reject", follow, to=to)
+        await self._outbox.publish(repos, document, inboxes=[follower.inbox], public=False)

@@ -1,8 +1,9 @@
 """The inbox worker: applies persisted activities, one transaction each.
 
 Rows were written before the 202 went out; this worker takes them in order,
-fetches what it needs *outside* the write lock (a sender's actor document),
-then applies the handler for the activity's type and records the outcome.
+reads each into its wire model, fetches what its route needs *outside* the
+write lock (a sender's actor document, a relayed object), then applies the
+route for the activity's type and object kind and records the outcome.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -18,16 +20,16 @@ from federation.errors import FederationError
 from federation.hosts import peer_host
 from federation.proofs.provenance import Dropped, ObjectVerifier
 from node.ap.actors import ActorDirectory
-from node.ap.handlers import HANDLERS, NEEDS_SENDER, is_actor_update
-from node.ap.handlers_base import Context, Outcome, dropped, parse_body
-from node.ap.outbox import Outbox
+from node.ap.handlers import HANDLERS
+from node.ap.handlers_base import Context, Domain, Need, object_kind, parse_body
 from node.ap.software import SoftwareDirectory
 from node.clock import Clock, from_text, to_text
-from node.domain.items import ItemService
+from node.domain.outcome import Outcome, dropped
 from node.domain.trust import TrustService
 from node.storage import Store
 from node.storage.inbox import QueuedActivity
 from node.storage.peers import RemoteActor
+from schemas.wire import WireError, read_activity
 from schemas.wire.base import strict_id_of
 
 log = logging.getLogger("solidarity.inbox")
@@ -47,6 +49,8 @@ INCURABLE = frozenset(
     }
 )
 LOCK_FOR = timedelta(minutes=5)
+MALFORMED = "activity-malformed"
+NONE: frozenset[Need] = frozenset()
 # Accepting comes first: while activities are arriving, each row waits for a lull (looking
 # again every YIELD_STEP seconds), unless it was received ACCEPT_FIRST_FOR ago already. A
 # burst is acknowledged at the receiving rate and processed right after it; under a
@@ -62,10 +66,9 @@ class InboxWorker:
         self,
         store: Store,
         me: LocalActor,
-        outbox: Outbox,
+        domain: Domain,
         actors: ActorDirectory,
         trust: TrustService,
-        items: ItemService,
         verifier: ObjectVerifier,
         software: SoftwareDirectory,
         clock: Clock,
@@ -75,12 +78,11 @@ class InboxWorker:
     ) -> None:
         self._store = store
         self._me = me
-        self._outbox = outbox
+        self._domain = domain
         self._actors = actors
         self._clock = clock
         self._trust = trust
         self._verifier = verifier
-        self._items = items
         self._software = software
         self._batch = batch
         self._receiving = receiving
@@ -105,13 +107,20 @@ class InboxWorker:
             await asyncio.sleep(YIELD_STEP)
 
     async def _process(self, row: QueuedActivity) -> None:
-        handler = HANDLERS.get(row.type)
-        if handler is None:
+        dispatch = HANDLERS.get(row.type)
+        if dispatch is None:
             await self._finish(row, dropped("unsupported-type"))
             return
-        activity = parse_body(row)
+        document = parse_body(row)
+        kind = object_kind(document.get("object"), row.actor_id)
+        route = dispatch.route(kind)
         try:
-            sender, verified = await self._prepare(row, activity)
+            activity = read_activity(document)
+        except WireError:
+            await self._finish(row, dropped(route.refusal(document) if route else MALFORMED))
+            return
+        try:
+            sender, verified = await self._prepare(row, document, route.needs if route else NONE)
         except Dropped as refusal:
             await self._finish(row, dropped(refusal.reason))
             return
@@ -124,38 +133,32 @@ class InboxWorker:
         now = to_text(self._clock.now())
         async with self._store.transaction() as repos:
             ctx = Context(
-                repos,
-                self._me,
-                self._outbox,
-                row,
-                activity,
-                sender,
-                now,
-                self._trust,
-                self._items,
-                verified,
+                repos, self._me, row, activity, document, kind, sender, now, self._domain, verified
             )
-            outcome = await handler(ctx)
+            if dispatch.resolve is not None:
+                ctx = replace(ctx, kind=await dispatch.resolve(ctx))
+                route = dispatch.route(ctx.kind)
+            outcome = await route.handle(ctx) if route else dropped("unsupported-type")
             await repos.inbox.finish(row.id, outcome.state, outcome.reason)
         self._log(row, outcome)
 
     async def _prepare(
-        self, row: QueuedActivity, activity: dict[str, Any]
+        self, row: QueuedActivity, document: dict[str, Any], needs: frozenset[Need]
     ) -> tuple[RemoteActor | None, dict[str, Any] | None]:
-        """Network work before the write transaction: the sender's actor, proofs, relays."""
+        """Network work before the write transaction, as the route needs it: the sender's
+        actor, what software it runs, a relayed object's origin copy, an object's proof."""
         sender: RemoteActor | None = None
-        refresh = is_actor_update(activity)
-        if row.type in NEEDS_SENDER or refresh:
+        if Need.SENDER in needs or Need.FRESH_SENDER in needs:
             # A changed actor (or key) is believed only as its origin serves it.
-            sender = await self._actors.get(row.actor_id, refresh=refresh)
-            if row.type == "Follow":
-                await self._software.learn(row.actor_id)
-        obj = activity.get("object")
-        if row.type == "Announce":
+            sender = await self._actors.get(row.actor_id, refresh=Need.FRESH_SENDER in needs)
+        if Need.SOFTWARE in needs:
+            await self._software.learn(row.actor_id)
+        obj = document.get("object")
+        if Need.RELAYED in needs:
             await self._may_relay(row.actor_id, obj)
             return sender, await self._verifier.relayed(obj)
         if (
-            row.type in ("Create", "Update")
+            Need.PROOF in needs
             and isinstance(obj, dict)
             and "proof" in obj
             # Anything else the handler drops: fetch no key on its behalf.
@@ -168,9 +171,7 @@ class InboxWorker:
     async def _may_relay(self, relayer: str, obj: Any) -> None:
         """Before fetching anything for a relay: it comes from a peer we follow (or a
         partner), and the object's origin is not cut off (a block means nothing in)."""
-        followee = await self._store.reader.follows.following(relayer)
-        followed = followee is not None and followee.state == "accepted"
-        if not followed and await self._trust.level(peer_host(relayer)) != "partner":
+        if not await self._domain.peer_items.relays_from(self._store.reader, relayer):
             raise Dropped("not-followed")
         origins = [strict_id_of(obj)]
         if isinstance(obj, dict):

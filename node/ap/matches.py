@@ -6,7 +6,7 @@ Shared by the JSON API (``POST /api/v1/matches/notify``) and the dashboard's
 
 from __future__ import annotations
 
-from node.ap.claims import ClaimService
+from node.domain.claims import ClaimService
 from node.domain.suggestions import Suggestion
 from node.errors import Unprocessable
 from node.services import Services

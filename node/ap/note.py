@@ -13,6 +13,7 @@ from typing import Any
 from federation.documents.actor import LocalActor
 from federation.uris import item_note
 from schemas.context import AS_CONTEXT, DATA_INTEGRITY_V2, VF_NS
+from schemas.wire import Link, Note, Tag
 
 PROPOSAL_REL = f"{VF_NS}Proposal"
 NOTE_CONTEXT: list[Any] = [AS_CONTEXT, DATA_INTEGRITY_V2]
@@ -33,7 +34,8 @@ def _text(value: Any) -> str:
 
 
 def note_for(actor: LocalActor, proposal: dict[str, Any], note_id: str) -> dict[str, Any]:
-    """A Note announcing ``proposal`` (ours or a peer's), written by ``actor``."""
+    """A Note announcing ``proposal`` (ours or a peer's), written by ``actor``, built
+    through :class:`schemas.wire.Note`."""
     proposal_id = str(proposal["id"])
     purpose = "Offer" if proposal.get("purpose") == "offer" else "Request"
     name = html.escape(_text(proposal.get("name")))
@@ -50,26 +52,19 @@ def note_for(actor: LocalActor, proposal: dict[str, Any], note_id: str) -> dict[
         parts.append(f"<p>Until {html.escape(ends[:10])}</p>")
     link = html.escape(proposal_id, quote=True)
     parts.append(f'<p><a href="{link}">{link}</a> {" ".join(html.escape(h) for h in hashtags)}</p>')
-    note: dict[str, Any] = {
-        "@context": NOTE_CONTEXT,
-        "id": note_id,
-        "type": "Note",
-        "attributedTo": actor.id,
-        "content": "".join(parts),
-        "url": proposal_id,
-        "tag": [
-            {"type": "Hashtag", "name": h, "href": actor.uris.tag(h.lstrip("#"))} for h in hashtags
+    note = Note(
+        ld_context=NOTE_CONTEXT,
+        id=note_id,
+        attributed_to=actor.id,
+        content="".join(parts),
+        url=proposal_id,
+        tag=[Tag(type="Hashtag", name=h, href=actor.uris.tag(h.lstrip("#"))) for h in hashtags],
+        attachment=[
+            Link(href=proposal_id, rel=[PROPOSAL_REL], media_type="application/activity+json")
         ],
-        "attachment": [
-            {
-                "type": "Link",
-                "href": proposal_id,
-                "rel": [PROPOSAL_REL],
-                "mediaType": "application/activity+json",
-            }
-        ],
-        "to": proposal.get("to", []),
-    }
+    ).to_json()
+    # Addressing and dates as the Proposal's author wrote them (a relayed one is a peer's).
+    note["to"] = proposal.get("to", [])
     for key in ("cc", "published", "updated"):
         if key in proposal:
             note[key] = proposal[key]

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from federation.documents.activities import activity, new_activity_id, tombstone
+from federation.documents.activities import activity, tombstone
 from federation.documents.actor import LocalActor
 from federation.hosts import peer_host
 from federation.keys import KeyRing
@@ -133,8 +133,3 @@ class Outbox:
             public=False,
             object_id=note["id"],
         )
-
-
-def local_activity(actor: LocalActor, type_: str, obj: Any, to: list[str]) -> dict[str, Any]:
-    """A direct activity (Follow, Accept, Undo …) to specific actors."""
-    return activity(actor, type_, obj, to=to, activity_id=new_activity_id(actor))

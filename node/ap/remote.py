@@ -13,7 +13,7 @@ from typing import Any
 from node.clock import to_text
 from node.storage.remote_items import RemoteItem
 from schemas.vocab import Status
-from schemas.wire import WireError, normalise_proposal
+from schemas.wire import Proposal, WireError, normalise_parsed, normalise_proposal
 
 
 class ProposalError(ValueError):
@@ -28,9 +28,13 @@ def _text(moment: datetime | None) -> str | None:
     return to_text(moment) if moment else None
 
 
-def parse_proposal(document: dict[str, Any], actor_id: str) -> RemoteItem:
+def parse_proposal(
+    document: dict[str, Any], actor_id: str, parsed: Proposal | None = None
+) -> RemoteItem:
+    """The record of ``document``; ``parsed`` is the same document already read as a
+    Proposal (an activity's embedded object), which is then not validated again."""
     try:
-        found = normalise_proposal(document)
+        found = normalise_proposal(document) if parsed is None else normalise_parsed(parsed)
     except WireError as error:
         raise ProposalError(str(error.reason), error.detail) from error
     status = found.item_status

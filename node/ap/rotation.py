@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from federation.documents.actor import actor_document
-from node.ap.outbox import follower_inboxes, local_activity
+from node.ap.build import local_activity
+from node.ap.outbox import follower_inboxes
 from node.services import Services, actor_keys
 from schemas.context import PUBLIC
 
@@ -23,8 +24,7 @@ async def rotate_keys(services: Services, *, who: str, grace: timedelta = DEFAUL
     ring.rotate(now, grace)
     actor = services.actor
     document = actor_document(actor, actor_keys(ring, now))
-    update = local_activity(actor, "Update", document, to=[PUBLIC])
-    update["cc"] = [actor.followers]
+    update = local_activity(actor, "Update", document, to=[PUBLIC], cc=[actor.followers])
     new_key = actor.key_id(ring.ed25519_fragment)
     async with services.store.transaction() as repos:
         inboxes = follower_inboxes(await repos.follows.accepted_followers())

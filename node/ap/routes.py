@@ -29,14 +29,12 @@ from federation.uris import Uris
 from node.ap.authorized import refuse_blocked, require_reader
 from node.ap.note import local_note_id, note_for
 from node.ap.proposal import proposal
-from node.ap.wiring import Federation
 from node.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
 from node.services import SERVICES, actor_keys
 from node.version import SOFTWARE_NAME, VERSION
 from schemas.contexts import render_solidarity_context
 from schemas.vocab import Purpose, Status, Visibility
 
-FEDERATION = web.AppKey("federation", Federation)
 ACTIVITY_JSON = "application/activity+json"
 LD_JSON = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 PAGE_SIZE = 20
@@ -66,7 +64,7 @@ def html_response(title: str, body: str) -> web.Response:
 
 
 async def get_actor(request: web.Request) -> web.Response:
-    federation = request.app[FEDERATION]
+    federation = request.app[SERVICES].federation
     await refuse_blocked(request, request.app[SERVICES])
     if wants_activity_json(request):
         services = request.app[SERVICES]
@@ -82,12 +80,12 @@ async def get_actor(request: web.Request) -> web.Response:
 async def get_instance(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     await refuse_blocked(request, services)
-    instance = request.app[FEDERATION].instance
+    instance = request.app[SERVICES].federation.instance
     return activity_response(instance_document(instance, services.settings.uris.host))
 
 
 async def get_webfinger(request: web.Request) -> web.Response:
-    federation = request.app[FEDERATION]
+    federation = request.app[SERVICES].federation
     resource = request.query.get("resource", "")
     if not resource:
         raise web.HTTPBadRequest(text="resource is required")
@@ -131,7 +129,7 @@ async def get_nodeinfo(request: web.Request) -> web.Response:
 
 
 async def get_outbox(request: web.Request) -> web.Response:
-    federation, reader = request.app[FEDERATION], request.app[SERVICES].store.reader
+    federation, reader = request.app[SERVICES].federation, request.app[SERVICES].store.reader
     await require_reader(request, request.app[SERVICES], federation, Visibility.PUBLIC)
     uris = federation.actor.uris
     outbox = uris.outbox
@@ -147,7 +145,7 @@ async def get_outbox(request: web.Request) -> web.Response:
 
 
 async def _actor_list(request: web.Request, which: str) -> web.Response:
-    federation, reader = request.app[FEDERATION], request.app[SERVICES].store.reader
+    federation, reader = request.app[SERVICES].federation, request.app[SERVICES].store.reader
     await require_reader(request, request.app[SERVICES], federation, Visibility.PUBLIC)
     url = federation.actor.followers if which == "followers" else federation.actor.following
     count = (
@@ -184,7 +182,7 @@ async def read_at_most(request: web.Request, limit: int) -> bytes:
 
 
 async def post_inbox(request: web.Request) -> web.Response:
-    federation, settings = request.app[FEDERATION], request.app[SERVICES].settings
+    federation, settings = request.app[SERVICES].federation, request.app[SERVICES].settings
     if request.content_type not in INBOX_TYPES:
         raise UnsupportedMediaType("Send application/activity+json.", reason="inbox-media-type")
     limit = federation.receiver.limits.max_body
@@ -210,7 +208,7 @@ async def get_item_object(request: web.Request) -> web.Response:
     item = await services.store.reader.items.get(request.match_info["id"], purpose)
     if item is None or item.visibility is Visibility.PRIVATE or item.status is Status.DRAFT:
         raise NotFound("No such item here.", reason="item-not-found")
-    await require_reader(request, services, request.app[FEDERATION], item.visibility)
+    await require_reader(request, services, request.app[SERVICES].federation, item.visibility)
     document = services.outbox.sign(proposal(services.actor, item))
     if request.match_info.get("note"):
         document = note_for(services.actor, document, local_note_id(document["id"]))
@@ -221,8 +219,9 @@ async def get_item_object(request: web.Request) -> web.Response:
 
 async def get_activity(request: web.Request) -> web.Response:
     reader = request.app[SERVICES].store.reader
-    await require_reader(request, request.app[SERVICES], request.app[FEDERATION], Visibility.PUBLIC)
-    url = request.app[SERVICES].settings.uris.activity(request.match_info["id"])
+    services = request.app[SERVICES]
+    await require_reader(request, services, services.federation, Visibility.PUBLIC)
+    url = services.settings.uris.activity(request.match_info["id"])
     stored = await reader.outbox.activity(url)
     if stored is None:
         raise NotFound("No such public activity here.", reason="activity-not-found")

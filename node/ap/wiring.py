@@ -1,4 +1,8 @@
-"""Builds the node's federation parts from its settings, keys and store."""
+"""The node's federation parts: the outbound HTTP client and what uses it.
+
+Built by node/services (``Services.start_federation``) once the event loop
+runs; they are ``services.federation``.
+"""
 
 from __future__ import annotations
 
@@ -20,16 +24,16 @@ from federation.ratelimit import RateLimiter
 from federation.signing import RequestSigner
 from node.ap.actors import ActorDirectory, parse_actor
 from node.ap.backfill import BackfillWorker
-from node.ap.claims import ClaimService
-from node.ap.follows import FollowService
+from node.ap.follows import FederatedPeers
+from node.ap.handlers_base import Domain
 from node.ap.inbox import InboxWorker
-from node.ap.moderation import ModerationService
 from node.ap.outbox import Outbox
 from node.ap.ports import StoreDeliveries, StoreInbox, StoreKeys, StoreSchemes
-from node.ap.referrals import ReferralService
-from node.ap.relay import RelayService
 from node.ap.software import SoftwareDirectory
-from node.services import Services
+from node.clock import Clock
+from node.domain.trust import TrustService
+from node.settings import Settings
+from node.storage import Store
 from node.version import SOFTWARE_NAME, VERSION
 
 USER_AGENT = f"{SOFTWARE_NAME}/{VERSION}"
@@ -51,12 +55,7 @@ class Federation:
     receiver: InboxReceiver
     inbox_worker: InboxWorker
     delivery_worker: DeliveryWorker
-    follows: FollowService
-    moderation: ModerationService
-    relay: RelayService
-    claims: ClaimService
     backfill: BackfillWorker
-    referrals: ReferralService
     inbox_wake: asyncio.Event
     delivery_wake: asyncio.Event
 
@@ -65,12 +64,20 @@ SessionFactory = Callable[[AddressPolicy], aiohttp.ClientSession]
 
 
 def build_federation(
-    services: Services, session_factory: SessionFactory = guarded_session
+    settings: Settings,
+    store: Store,
+    clock: Clock,
+    keys: KeyRing,
+    me: LocalActor,
+    outbox: Outbox,
+    trust: TrustService,
+    domain: Domain,
+    peers: FederatedPeers,
+    session_factory: SessionFactory = guarded_session,
 ) -> Federation:
     """Everything federation needs; ``session_factory`` builds the one outbound HTTP
-    client (tests inject one whose sockets refuse every non-loopback address)."""
-    settings, store, clock = services.settings, services.store, services.clock
-    keys, me, outbox = services.keys, services.actor, services.outbox
+    client (tests inject one whose sockets refuse every non-loopback address).
+    ``peers`` (the domain's way to other groups) is attached to the new client."""
     addresses = AddressPolicy.from_setting(settings.private_address_allowlist)
     session = session_factory(addresses)
     signer = RequestSigner(keys, me.main_key_id, me.id, clock.now)
@@ -83,6 +90,7 @@ def build_federation(
         addresses, session=session, sign=fetch_signer.fetch_signer, user_agent=USER_AGENT
     )
     actors = ActorDirectory(store, fetcher, clock)
+    peers.attach(actors, fetcher, addresses)
 
     async def actor_seen(document: dict[str, Any]) -> None:
         await actors.remember(parse_actor(document))
@@ -93,12 +101,11 @@ def build_federation(
     receiver = InboxReceiver(
         key_directory.resolve,
         StoreInbox(store, inbox_wake.set),
-        services.trust.refusal,
+        trust.refusal,
         clock.now,
         rate_limiter=RateLimiter(settings.inbox_rate_per_minute / 60, settings.inbox_burst),
     )
     verifier = ObjectVerifier(key_directory.resolve, fetcher.fetch_object)
-    follows = FollowService(store, me, outbox, actors, fetcher, addresses, services.trust, clock)
     return Federation(
         actor=me,
         instance=instance,
@@ -113,10 +120,9 @@ def build_federation(
         inbox_worker=InboxWorker(
             store,
             me,
-            outbox,
+            domain,
             actors,
-            services.trust,
-            services.items,
+            trust,
             verifier,
             SoftwareDirectory(store, fetcher, clock),
             clock,
@@ -131,14 +137,7 @@ def build_federation(
             clock.now,
             user_agent=USER_AGENT,
         ),
-        follows=follows,
-        moderation=ModerationService(store, me, outbox, actors, services.trust, clock),
-        relay=RelayService(store, me, outbox, services.trust),
-        referrals=ReferralService(
-            store, me, outbox, actors, follows.resolve, services.items, services.trust
-        ),
-        backfill=BackfillWorker(store, fetcher, verifier, services.trust, clock),
-        claims=ClaimService(store, me, outbox, actors, services.items, services.trust, clock),
+        backfill=BackfillWorker(store, fetcher, verifier, trust, clock),
         inbox_wake=inbox_wake,
         delivery_wake=delivery_wake,
     )

@@ -7,8 +7,6 @@ from typing import Any
 
 from federation.hosts import peer_host
 from node.ap.rotation import rotate_keys
-from node.ap.routes import FEDERATION
-from node.ap.wiring import Federation
 from node.api.endpoints import Call, Endpoint
 from node.domain.blocklist import BlockEntry
 from node.domain.records import PeerRow
@@ -52,10 +50,6 @@ from schemas.vocab import Role
 def _who(call: Call) -> str:
     assert call.principal is not None
     return call.principal.name
-
-
-def _federation(call: Call) -> Federation:
-    return call.request.app[FEDERATION]
 
 
 def _peer_out(peer: PeerRow, **extra: Any) -> PeerOut:
@@ -132,12 +126,12 @@ async def follow_requests(call: Call) -> FollowRequestList:
 
 async def approve_follow(call: Call) -> None:
     body = call.body_as(FollowAnswer)
-    await _federation(call).follows.answer(body.actor, True, who=_who(call), reason=body.reason)
+    await call.services.follows.answer(body.actor, True, who=_who(call), reason=body.reason)
 
 
 async def reject_follow(call: Call) -> None:
     body = call.body_as(FollowAnswer)
-    await _federation(call).follows.answer(body.actor, False, who=_who(call), reason=body.reason)
+    await call.services.follows.answer(body.actor, False, who=_who(call), reason=body.reason)
 
 
 async def list_following(call: Call) -> FollowingList:
@@ -156,12 +150,12 @@ async def subscribe(call: Call) -> FollowingOut:
         centre=(centre[0], centre[1]) if centre else None,
         radius_km=body.radius_km,
     )
-    followee = await _federation(call).follows.follow(body.target, who=_who(call), keep=keep)
+    followee = await call.services.follows.follow(body.target, who=_who(call), keep=keep)
     return FollowingOut(actor=followee.actor_id, state="pending")
 
 
 async def unsubscribe(call: Call) -> None:
-    await _federation(call).follows.unfollow(call.body_as(Unsubscribe).actor, who=_who(call))
+    await call.services.follows.unfollow(call.body_as(Unsubscribe).actor, who=_who(call))
 
 
 async def import_blocklist(call: Call) -> BlocklistDiffOut:
@@ -200,26 +194,26 @@ async def resolve_report(call: Call) -> None:
     report_id = call.row_id()
     if report_id is None:
         raise NotFound(f"No open report {call.match('id')!r}.", reason="report-unknown")
-    await _federation(call).moderation.resolve(report_id, who=_who(call))
+    await call.services.moderation.resolve(report_id, who=_who(call))
 
 
 async def hide_item(call: Call) -> None:
     body = call.body_as(HideItem)
-    await _federation(call).moderation.hide(
+    await call.services.moderation.hide(
         body.id, hidden=body.hidden, who=_who(call), reason=body.reason
     )
 
 
 async def open_item(call: Call) -> None:
     body = call.body_as(OpenItem)
-    await _federation(call).moderation.open_item(
+    await call.services.moderation.open_item(
         body.id, opened=body.opened, who=_who(call), reason=body.reason
     )
 
 
 async def report_item(call: Call) -> ReportSent:
     body = call.body_as(ReportItem)
-    flag = await _federation(call).moderation.report(body.id, body.content, who=_who(call))
+    flag = await call.services.moderation.report(body.id, body.content, who=_who(call))
     return ReportSent(activity_id=flag)
 
 

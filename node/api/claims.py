@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from node.ap.claims import ClaimService
-from node.ap.routes import FEDERATION
 from node.api.endpoints import Call, Endpoint
+from node.domain.claims import ClaimService
 from node.domain.records import Claim
 from node.errors import NotFound
 from schemas.coalition import ClaimAnswer, ClaimCreate, ClaimList, ClaimOut, ClaimQuery
@@ -32,7 +31,7 @@ def claim_out(claim: Claim) -> ClaimOut:
 
 
 def _claims(call: Call) -> ClaimService:
-    return call.request.app[FEDERATION].claims
+    return call.services.claims
 
 
 def _who(call: Call) -> str:

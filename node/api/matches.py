@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from node.ap.matches import notify_match
-from node.ap.routes import FEDERATION
 from node.api.claims import claim_out
 from node.api.endpoints import Call, Endpoint
 from node.domain.suggestions import Suggestion
@@ -45,7 +44,7 @@ async def notify(call: Call) -> ClaimOut:
     assert call.principal is not None
     claim = await notify_match(
         call.services,
-        call.request.app[FEDERATION].claims,
+        call.services.claims,
         body.ours,
         body.theirs,
         who=call.principal.name,

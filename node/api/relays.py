@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from node.ap.routes import FEDERATION
 from node.api.endpoints import Call, Endpoint
 from schemas.api import RelayIn, RelayOut
 from schemas.coalition import ReferIn, ReferOut
@@ -11,15 +10,14 @@ from schemas.vocab import Purpose, Role
 
 async def relay(call: Call) -> RelayOut:
     assert call.principal is not None
-    federation = call.request.app[FEDERATION]
-    announce = await federation.relay.announce(call.body_as(RelayIn).id, who=call.principal.name)
+    relays = call.services.relays
+    announce = await relays.announce(call.body_as(RelayIn).id, who=call.principal.name)
     return RelayOut(activity_id=announce)
 
 
 async def refer(call: Call) -> ReferOut:
     assert call.principal is not None
-    federation = call.request.app[FEDERATION]
-    offer = await federation.referrals.refer(
+    offer = await call.services.referrals.refer(
         call.match("id"), call.body_as(ReferIn).target, who=call.principal.name
     )
     return ReferOut(activity_id=offer)

@@ -10,6 +10,7 @@ from node.storage.claims import Claim
 from node.storage.follows import Followee, Follower
 from node.storage.notifications import AttemptRow, DeliveryRow, EndpointRow, NotificationRow
 from node.storage.outbox import HostDeliveries
+from node.storage.peers import RemoteActor
 from node.storage.remote_items import RemoteItem
 from node.storage.trust import AuditEntry, PeerRow, Report
 
@@ -24,6 +25,7 @@ __all__ = [
     "HostDeliveries",
     "NotificationRow",
     "PeerRow",
+    "RemoteActor",
     "RemoteItem",
     "Report",
 ]

@@ -9,8 +9,7 @@ from urllib.parse import quote
 from aiohttp import web
 from pydantic import ValidationError
 
-from node.ap.claims import ClaimService
-from node.ap.routes import FEDERATION
+from node.domain.claims import ClaimService
 from node.domain.feed import FeedQuery
 from node.errors import NodeError, Unprocessable
 from node.web import queries
@@ -71,7 +70,7 @@ async def peer_item(page: Page) -> web.StreamResponse:
 
 
 def _claims(page: Page) -> ClaimService:
-    return page.request.config_dict[FEDERATION].claims
+    return page.services.claims
 
 
 @page_handler()

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, time
 
 from aiohttp import web
 
-from node.ap.routes import FEDERATION
 from node.errors import NodeError, Unprocessable
 from node.web import forms, matches, queries
 from node.web.pages import Page, page_handler
@@ -108,9 +107,7 @@ async def item_action(page: Page) -> web.StreamResponse:
     elif action == "renew":
         await items.renew(purpose, item_id, _renew_until(page.field("ends_on")))
     else:
-        await page.request.config_dict[FEDERATION].referrals.refer(
-            item_id, page.field("target"), who=page.who
-        )
+        await page.services.referrals.refer(item_id, page.field("target"), who=page.who)
     done = {"publish": "published", "close": "closed", "renew": "renewed", "refer": "referred"}
     return page.redirect(_item_path(purpose, item_id), done[action])
 

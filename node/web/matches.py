@@ -7,9 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
-from node.ap.claims import LIVE_CLAIMS
 from node.ap.matches import notify_match
-from node.ap.routes import FEDERATION
+from node.domain.claims import LIVE_CLAIMS
 from node.domain.records import Claim
 from node.errors import NodeError
 from node.web import queries
@@ -61,7 +60,7 @@ async def dashboard_context(page: Page) -> dict[str, Any]:
 @page_handler()
 async def tell_them(page: Page) -> web.StreamResponse:
     """Send the other group a claim for as much as the match covers, then back home."""
-    claims = page.request.config_dict[FEDERATION].claims
+    claims = page.services.claims
     try:
         claim = await notify_match(
             page.services, claims, page.field("ours"), page.field("theirs"), who=page.who

@@ -25,11 +25,12 @@ from schemas.wire.activities import (
     activity_model,
     parse_activity,
     parse_document,
+    read_activity,
 )
 from schemas.wire.base import WireModel
 from schemas.wire.claims import Agreement, Commitment, EconomicEvent
 from schemas.wire.errors import Reason, WireError
-from schemas.wire.normalise import normalise_proposal
+from schemas.wire.normalise import normalise_parsed, normalise_proposal
 from schemas.wire.objects import Intent, Note, Proposal, Tombstone, WireObject
 from schemas.wire.parts import Link, Measure, Place, Proof, Tag
 from schemas.wire.records import NormalisedPlace, NormalisedProposal
@@ -67,7 +68,9 @@ __all__ = [
     "WireModel",
     "WireObject",
     "activity_model",
+    "normalise_parsed",
     "normalise_proposal",
     "parse_activity",
     "parse_document",
+    "read_activity",
 ]

@@ -12,7 +12,7 @@ from typing import Annotated, Any, ClassVar, TypeAlias, Union
 
 from pydantic import BaseModel, Discriminator, Tag, TypeAdapter, ValidationError, model_validator
 
-from schemas.wire.base import IdList, IdRef, Timestamp, TypeValue, WireModel, type_set
+from schemas.wire.base import IdList, IdRef, Timestamp, TypeValue, WireModel, id_of, type_set
 from schemas.wire.claims import Agreement, Commitment, EconomicEvent
 from schemas.wire.errors import Reason, WireError
 from schemas.wire.objects import (
@@ -87,12 +87,20 @@ class Follow(Activity):
     object: IdRef
 
 
+def _offered(value: Any) -> str:
+    return "Proposal" if _kind_of(value, frozenset({"Proposal"})) == "Proposal" else "Agreement"
+
+
 class Offer(Activity):
-    """A claim on a Proposal's Intent (FEP-0837): the object is an Agreement."""
+    """A claim on a Proposal's Intent (FEP-0837): the object is an Agreement. A referral
+    offers a Proposal (our signed request, passed on to another group)."""
 
     kind: ClassVar[str] = "Offer"
     type: TypeValue = "Offer"
-    object: Agreement
+    object: Annotated[
+        Annotated[Agreement, Tag("Agreement")] | Annotated[Proposal, Tag("Proposal")],
+        Discriminator(_offered),
+    ]
 
 
 CreatedObject: TypeAlias = Annotated[
@@ -264,6 +272,54 @@ def parse_activity(document: Any) -> Activity:
     try:
         return model.model_validate(document)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(document)"
-        raise WireError(Reason.ACTIVITY_MALFORMED, f"{where}: {first['msg']}") from None
+        raise _malformed(error) from None
+
+
+def _malformed(error: ValidationError) -> WireError:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(document)"
+    return WireError(Reason.ACTIVITY_MALFORMED, f"{where}: {first['msg']}")
+
+
+_IDENTITY = frozenset({"type", "actor", "object"})
+
+
+def read_activity(document: Any) -> Activity:
+    """:func:`parse_activity` for the inbox, whose handlers refuse each part with its own reason.
+
+    A modelled ``object`` of the wrong shape (a Proposal without ``publishes``, an
+    embedded Follow without ``actor``) is read as a :class:`WireObject`, or else as its
+    id; any other term of the wrong shape (a ``published`` that is not a date, a
+    ``result`` that is not an Agreement) is left out, as the handlers ignore it. Raises
+    :class:`WireError` as ``parse_activity`` does when the activity still does not
+    read (no usable ``object``, or an ``Offer`` of something that is not an Agreement).
+    """
+    model = activity_model(document) if isinstance(document, Mapping) else None
+    if model is None:
+        return parse_activity(document)  # raises: not an activity we accept
+    try:
+        return model.model_validate(document)
+    except ValidationError as first:
+        error = first
+    patched = canonical_keys(document)
+    given = patched.get("object")
+    for fallback in (_as_other, id_of):
+        failed = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
+        if not failed or failed & {"type", "actor"}:
+            break
+        for term in failed - _IDENTITY:
+            patched.pop(term, None)
+        if "object" in failed:
+            patched["object"] = fallback(given)
+        try:
+            return model.model_validate(patched)
+        except ValidationError as again:
+            error = again
+    raise _malformed(error)
+
+
+def _as_other(value: Any) -> Any:
+    try:
+        return WireObject.model_validate(value) if isinstance(value, Mapping) else value
+    except ValidationError:
+        return value

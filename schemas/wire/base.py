@@ -163,8 +163,8 @@ LanguageMap = Annotated[dict[str, str], BeforeValidator(_language_map)]
 
 def _first_object(value: Any) -> Any:
     if isinstance(value, list):
-        return next((v for v in value if isinstance(v, Mapping)), None)
-    return value if isinstance(value, Mapping) else None
+        return next((v for v in value if isinstance(v, Mapping | BaseModel)), None)
+    return value if isinstance(value, Mapping | BaseModel) else None
 
 
 FirstObject = BeforeValidator(_first_object)

@@ -54,12 +54,15 @@ class Agreement(WireModel):
 
 
 class EconomicEvent(WireModel):
-    """The confirmation of a handover: ``fulfills`` the Commitment, ``context`` = the Agreement."""
+    """The confirmation of a handover: ``fulfills`` the Commitment, ``context`` = the Agreement.
+
+    ``action`` is optional: a node's confirmation names the Commitment, which has it.
+    """
 
     id: str | None = None
     type: TypeValue = "EconomicEvent"
     name: str | None = None
-    action: ActionName
+    action: ActionName | None = None
     provider: IdRef | None = None
     receiver: IdRef | None = None
     resource_quantity: Measure | None = None

@@ -65,6 +65,14 @@ def normalise_proposal(document: Any) -> NormalisedProposal:
     return _flatten(proposal)
 
 
+def normalise_parsed(proposal: Proposal) -> NormalisedProposal:
+    """:func:`normalise_proposal` of a document already read as a :class:`Proposal`
+    (an activity's embedded object): the same record, without validating it twice."""
+    if not proposal.id.strip():
+        raise WireError(Reason.PROPOSAL_MALFORMED, "the Proposal has no id")
+    return _flatten(proposal)
+
+
 def _recognise(document: Any) -> tuple[dict[str, Any], bool]:
     """The document as a raw Proposal, and whether it was a bare Intent."""
     if not isinstance(document, Mapping):

@@ -20,7 +20,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from admin.app import build_app
 from federation.fetch import AddressPolicy, guarded_session
 from federation.fetch.testing import LoopbackOnlySockets, StaticResolver
-from node.ap.routes import FEDERATION
 from node.ap.wiring import Federation
 from node.clock import ManualClock
 from node.datadir import initialise
@@ -51,7 +50,7 @@ class Peer(Node):
 
     @property
     def federation(self) -> Federation:
-        return self.app[FEDERATION]
+        return self.app[SERVICES].federation
 
     @property
     def url(self) -> str:

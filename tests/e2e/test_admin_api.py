@@ -99,7 +99,7 @@ async def test_admin_endpoints_answer_as_documented(make_peer: PeerFactory) -> N
     await check("GET", f"{base}/peers/{{host}}", f"{base}/peers/{host}", role=ADMIN)
     await check("GET", f"{base}/policy", f"{base}/policy", role=ADMIN)
     await check("PUT", f"{base}/policy", f"{base}/policy", {"approve_followers": True}, role=ADMIN)
-    await peer.federation.follows.follow(f"{node.url}/actor")
+    await peer.services.follows.follow(f"{node.url}/actor")
     await settle(node, peer)
     await check("GET", f"{base}/follow-requests", f"{base}/follow-requests", role=ADMIN)
     await check(
@@ -117,7 +117,7 @@ async def test_admin_endpoints_answer_as_documented(make_peer: PeerFactory) -> N
         role=ADMIN,
     )  # 404: no longer pending
     stranger = await make_peer("stranger")
-    await stranger.federation.follows.follow(f"{node.url}/actor")
+    await stranger.services.follows.follow(f"{node.url}/actor")
     await settle(node, stranger)
     await check(
         "POST",

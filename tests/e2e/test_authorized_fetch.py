@@ -30,7 +30,7 @@ async def test_followers_and_coalition_items_need_the_right_peer(make_peer: Peer
     node = await make_peer("eastside")
     follower = await make_peer("follower")
     partner = await make_peer("partner")
-    await follower.federation.follows.follow(f"{node.url}/actor")
+    await follower.services.follows.follow(f"{node.url}/actor")
     await settle(node, follower)
     await node.call(
         "PUT",
@@ -69,8 +69,8 @@ async def test_secure_mode_needs_signatures_and_two_secure_nodes_still_talk(
     assert actor.status == 200, "actor documents stay open, so keys can always be fetched"
     # Both require signatures, yet each can verify the other: no deadlock.
     assert (await _fetch(second, offer["url"]))["name"] == offer["title"]
-    await second.federation.follows.follow(f"{first.url}/actor")
-    await first.federation.follows.follow(f"{second.url}/actor")
+    await second.services.follows.follow(f"{first.url}/actor")
+    await first.services.follows.follow(f"{second.url}/actor")
     await settle(first, second)
     state = await second.services.store.reader.follows.following(f"{first.url}/actor")
     assert state is not None
@@ -80,7 +80,7 @@ async def test_secure_mode_needs_signatures_and_two_secure_nodes_still_talk(
 async def test_rotation_keeps_followers_verifying(make_peer: PeerFactory) -> None:
     node = await make_peer("eastside")
     follower = await make_peer("follower")
-    await follower.federation.follows.follow(f"{node.url}/actor")
+    await follower.services.follows.follow(f"{node.url}/actor")
     await settle(node, follower)
     before = await node.offer(title="Before rotation")
     await settle(node, follower)

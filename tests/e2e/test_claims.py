@@ -131,7 +131,7 @@ async def test_withdrawal_releases_a_hold_and_holds_expire(make_peer: PeerFactor
     assert (await food.call("GET", f"/api/v1/offers/{offer['id']}"))["quantity"]["available"] == 8
 
     food.clock.advance(timedelta(hours=2))
-    assert await food.federation.claims.expire_holds() == 1
+    assert await food.services.claims.expire_holds() == 1
     assert (await food.call("GET", f"/api/v1/claims/{incoming[2]['id']}"))["state"] == "expired"
     assert (await food.call("GET", f"/api/v1/offers/{offer['id']}"))["quantity"]["available"] == 10
     await clinic.call("GET", f"/api/v1/claims/{second['id']}", expect=200)
@@ -142,7 +142,7 @@ async def test_only_the_origin_answers_and_untrusted_peers_cannot_claim(
 ) -> None:
     food, clinic = await _pair(make_peer)
     stranger = await make_peer("stranger")
-    await stranger.federation.follows.follow(f"{food.url}/actor")
+    await stranger.services.follows.follow(f"{food.url}/actor")
     await settle(food, stranger)
     offer = await food.offer(title="Tea", quantity={"amount": 5, "unit": "one"})
     await settle(food, clinic, stranger)

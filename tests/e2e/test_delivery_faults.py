@@ -17,7 +17,7 @@ from tests.e2e.wire import activity, post_inbox, sign
 
 
 async def _follow(follower: Peer, followee: Peer) -> None:
-    await follower.federation.follows.follow(f"{followee.url}/actor")
+    await follower.services.follows.follow(f"{followee.url}/actor")
     await settle(follower, followee)
 
 

@@ -9,7 +9,7 @@ async def test_follow_by_handle_then_accept(make_peer: PeerFactory) -> None:
     food = await make_peer("foodbank", "Eastside Food Bank")
     coalition = await make_peer("coalition", "North Region Coalition")
 
-    followee = await coalition.federation.follows.follow(food.handle)
+    followee = await coalition.services.follows.follow(food.handle)
     assert followee.actor_id == f"{food.url}/actor"
     assert followee.state == "pending"
     await settle(food, coalition)
@@ -30,10 +30,10 @@ async def test_follow_by_handle_then_accept(make_peer: PeerFactory) -> None:
 async def test_unfollow_stops_deliveries(make_peer: PeerFactory) -> None:
     food = await make_peer("foodbank")
     coalition = await make_peer("coalition")
-    await coalition.federation.follows.follow(f"{food.url}/actor")
+    await coalition.services.follows.follow(f"{food.url}/actor")
     await settle(food, coalition)
 
-    await coalition.federation.follows.unfollow(f"{food.url}/actor")
+    await coalition.services.follows.unfollow(f"{food.url}/actor")
     await settle(food, coalition)
     assert await food.services.store.reader.follows.follower(f"{coalition.url}/actor") is None
 

@@ -12,7 +12,7 @@ from tests.e2e.conftest import Peer, PeerFactory, settle
 async def _pair(make_peer: PeerFactory) -> tuple[Peer, Peer]:
     food = await make_peer("foodbank")
     coalition = await make_peer("coalition")
-    await coalition.federation.follows.follow(f"{food.url}/actor")
+    await coalition.services.follows.follow(f"{food.url}/actor")
     await settle(food, coalition)
     return food, coalition
 

@@ -23,8 +23,8 @@ async def _network(make_peer: PeerFactory) -> tuple[Peer, Peer, Peer]:
     origin = await make_peer("foodbank", "Eastside Food Bank")
     coalition = await make_peer("coalition", "North Region Coalition")
     member = await make_peer("clinic", "Clinic Mutual Aid")
-    await coalition.federation.follows.follow(f"{origin.url}/actor")
-    await member.federation.follows.follow(f"{coalition.url}/actor")
+    await coalition.services.follows.follow(f"{origin.url}/actor")
+    await member.services.follows.follow(f"{coalition.url}/actor")
     await settle(origin, coalition, member)
     return origin, coalition, member
 
@@ -149,7 +149,7 @@ async def test_mastodon_followers_get_a_note_and_ours_get_the_proposal(
         body, headers = mastodon.signed(f"{node.url}/inbox", follow)
         response = await node.client.post("/inbox", data=body, headers=headers)
         assert response.status == 202
-        await ours.federation.follows.follow(f"{node.url}/actor")
+        await ours.services.follows.follow(f"{node.url}/actor")
         await settle(node, ours)
         assert [a["type"] for a in mastodon.received] == ["Accept"]
 

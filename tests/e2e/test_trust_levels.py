@@ -21,7 +21,7 @@ async def _set_level(node: Peer, peer: Peer, level: str, **extra: Any) -> None:
 
 
 async def _follow_request(follower: Peer, followee: Peer) -> None:
-    await follower.federation.follows.follow(f"{followee.url}/actor")
+    await follower.services.follows.follow(f"{followee.url}/actor")
     await settle(follower, followee)
 
 

@@ -23,7 +23,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from admin.app import build_app
 from federation.fetch import AddressPolicy, guarded_session
 from federation.fetch.testing import LoopbackOnlySockets, StaticResolver
-from node.ap.routes import FEDERATION
 from node.ap.wiring import Federation
 from node.clock import ManualClock
 from node.datadir import initialise
@@ -70,7 +69,7 @@ class Target(Node):
 
     @property
     def federation(self) -> Federation:
-        return self.app[FEDERATION]
+        return self.app[SERVICES].federation
 
 
 @dataclass
@@ -126,7 +125,7 @@ class Net:
 
     async def follow(self, actor: Actor) -> str:
         """The node subscribes to ``actor``, who accepts; returns the Follow's id."""
-        followee = await self.target.federation.follows.follow(actor.id)
+        followee = await self.target.services.follows.follow(actor.id)
         await self.settle()
         accept = actor.activity("Accept", followee.follow_activity_id, f"accept-{self.clock.now()}")
         status, problem = await self.send(actor, accept)

@@ -26,9 +26,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from admin.app import build_app
 from federation.fetch import AddressPolicy, guarded_session
 from federation.fetch.testing import LoopbackOnlySockets, StaticResolver
-from node.ap.routes import FEDERATION
 from node.clock import ManualClock
 from node.datadir import initialise
+from node.services import SERVICES
 from node.settings import load_settings
 from node.storage import Store
 from node.storage.follows import Follower
@@ -135,7 +135,7 @@ async def test_a_node_killed_mid_delivery_delivers_everything_once_after_restart
     client = TestClient(TestServer(restarted, host="127.0.0.1", port=node_port))
     await client.start_server()
     try:
-        worker = restarted[FEDERATION].delivery_worker
+        worker = restarted[SERVICES].federation.delivery_worker
         for _ in range(10):
             if await worker.run_once() == 0:
                 break

@@ -81,7 +81,7 @@ async def test_an_embedded_proof_by_the_wrong_key_is_dropped(net: Net) -> None:
 
 async def test_an_accept_of_our_follow_by_someone_else_is_ignored(net: Net) -> None:
     bob = net.hostile.actor("hostile.test", "bob")
-    followee = await net.target.federation.follows.follow(bob.id)
+    followee = await net.target.services.follows.follow(bob.id)
     await net.settle()
     accept = net.mallory.activity("Accept", followee.follow_activity_id, "not-yours")
     await net.expect_drop(net.mallory, accept, "answer-not-from-followee")

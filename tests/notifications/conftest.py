@@ -24,7 +24,6 @@ from aiosmtpd.controller import Controller
 from admin.app import build_app
 from federation.fetch import AddressPolicy, guarded_session
 from federation.fetch.testing import LoopbackOnlySockets, StaticResolver
-from node.ap.routes import FEDERATION
 from node.clock import ManualClock
 from node.datadir import initialise
 from node.notifications.sweeps import NotificationSweeps, notification_sweeps
@@ -113,7 +112,7 @@ class NoticeNode(Node):
     @property
     def sweeps(self) -> NotificationSweeps:
         if self._sweeps is None:
-            federation = self.app[FEDERATION]
+            federation = self.app[SERVICES].federation
             self._sweeps = notification_sweeps(
                 self.services, federation.session, federation.addresses
             )

@@ -52,7 +52,7 @@ def _checks(text: str, css: int) -> None:
 async def test_tell_them_sends_a_claim_to_the_other_group(make_peer: PeerFactory) -> None:
     food = await make_peer("foodbank", "Eastside Food Bank")
     clinic = await make_peer("clinic", "Clinic Mutual Aid")
-    await clinic.federation.follows.follow(food.handle)
+    await clinic.services.follows.follow(food.handle)
     await food.call(
         "PUT",
         f"/api/v1/admin/peers/{clinic.url.removeprefix('http://')}",
