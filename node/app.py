@@ -19,7 +19,7 @@ from node.ap.wiring import SessionFactory
 from node.api import setup_api
 from node.api.problems import problem_middleware
 from node.clock import Clock, SystemClock
-from node.notifications.sweeps import notification_sweeps
+from node.domain.notifications.sweeps import notification_sweeps
 from node.ops import DataDirLock, NodeMetrics, render
 from node.services import SERVICES, build_services
 from node.settings import Settings

@@ -34,13 +34,13 @@ from node.domain.feed import FeedService
 from node.domain.follows import FollowService
 from node.domain.items import ItemService
 from node.domain.moderation import ModerationService
+from node.domain.notifications.service import NotificationService
 from node.domain.oversight import OversightService
 from node.domain.peer_items import PeerItemService
 from node.domain.referrals import ReferralService
 from node.domain.relays import RelayService
 from node.domain.suggestions import SuggestionService
 from node.domain.trust import TrustService
-from node.notifications.service import NotificationService
 from node.settings import Settings
 from node.storage import Store
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from node.api import unsubscribe_page as pages
 from node.api.endpoints import Call, Endpoint
+from node.domain.notifications.events import allowed_kinds
+from node.domain.notifications.messages import render
+from node.domain.notifications.preferences import Preferences, default_language
 from node.domain.records import AttemptRow, DeliveryRow, EndpointRow, NotificationRow
 from node.errors import Forbidden
-from node.notifications import pages
-from node.notifications.events import allowed_kinds
-from node.notifications.messages import render
-from node.notifications.preferences import Preferences, default_language
 from node.services import SERVICES
 from schemas.notifications import (
     AttemptOut,

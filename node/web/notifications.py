@@ -18,11 +18,11 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from node.clock import from_text
+from node.domain.notifications.events import Kind, allowed_kinds
+from node.domain.notifications.messages import render
+from node.domain.notifications.preferences import CHANNELS, LANGUAGES, Preferences
 from node.domain.records import NotificationRow
 from node.errors import Forbidden, Unprocessable
-from node.notifications.events import Kind, allowed_kinds
-from node.notifications.messages import render
-from node.notifications.preferences import CHANNELS, LANGUAGES, Preferences
 from node.web.i18n import LANGUAGES as LANGUAGE_NAMES
 from node.web.i18n import N_
 from node.web.pages import Page, local_path, page_handler

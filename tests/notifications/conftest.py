@@ -26,7 +26,7 @@ from federation.fetch import AddressPolicy, guarded_session
 from federation.fetch.testing import LoopbackOnlySockets, StaticResolver
 from node.clock import ManualClock
 from node.datadir import initialise
-from node.notifications.sweeps import NotificationSweeps, notification_sweeps
+from node.domain.notifications.sweeps import NotificationSweeps, notification_sweeps
 from node.services import SERVICES
 from node.settings import load_settings
 from schemas.vocab import Role

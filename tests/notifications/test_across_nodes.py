@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from node.notifications.sweeps import NotificationSweeps, notification_sweeps
+from node.domain.notifications.sweeps import NotificationSweeps, notification_sweeps
 from schemas.vocab import Role
 from tests.e2e.conftest import Peer, PeerFactory, settle
 from tests.notifications.conftest import Mailbox

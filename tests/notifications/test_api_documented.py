@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from node.notifications.events import ADMIN_KINDS, WEBHOOK_KINDS
+from node.domain.notifications.events import ADMIN_KINDS, WEBHOOK_KINDS
 from schemas.notifications import EventName, WebhookEvent
 from schemas.vocab import Role
 from tests.node.test_openapi import Checker

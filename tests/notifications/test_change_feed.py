@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from node.notifications.scanner import CONSUMER, RECENT
+from node.domain.notifications.scanner import CONSUMER, RECENT
 from tests.notifications import seed
 from tests.notifications.conftest import NoticeNode, NoticeNodeFactory
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from federation.webhooks import new_secret, signed_headers
-from node.notifications import tokens
-from node.notifications.events import ADMIN_KINDS, Kind
-from node.notifications.messages import STRINGS, render
+from node.domain.notifications import tokens
+from node.domain.notifications.events import ADMIN_KINDS, Kind
+from node.domain.notifications.messages import STRINGS, render
 
 ITEM = {
     "id": "i1",

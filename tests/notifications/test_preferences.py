@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from node.notifications.preferences import quiet_until
+from node.domain.notifications.preferences import quiet_until
 from schemas.vocab import Role
 from tests.notifications import seed
 from tests.notifications.conftest import Mailbox, NoticeNode

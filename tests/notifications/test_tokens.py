@@ -10,7 +10,7 @@ import string
 
 import pytest
 
-from node.notifications import tokens
+from node.domain.notifications import tokens
 from tests.notifications import seed
 from tests.notifications.conftest import Mailbox, NoticeNode
 from tests.notifications.test_mail import parts, unsubscribe_link

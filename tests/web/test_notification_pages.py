@@ -12,8 +12,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from node.notifications.events import Kind
-from node.notifications.sweeps import NotificationSweeps, notification_sweeps
+from node.domain.notifications.events import Kind
+from node.domain.notifications.sweeps import NotificationSweeps, notification_sweeps
 from node.web import STATIC
 from schemas.vocab import Role
 from tests.e2e.conftest import Peer, PeerFactory, settle

@@ -18,8 +18,8 @@ from typing import Any
 from federation.hosts import peer_host
 from federation.uris import Uris
 from node.clock import to_text
+from node.domain.notifications.events import Event, Kind
 from node.domain.suggestions import SuggestionService
-from node.notifications.events import Event, Kind
 from node.storage import Repositories
 from node.storage.events import Event as Change
 from node.storage.events import EventKind

@@ -15,7 +15,7 @@ from email.utils import format_datetime, parseaddr
 
 import aiosmtplib
 
-from node.notifications.messages import text
+from node.domain.notifications.messages import text
 from node.settings import Settings
 
 # SMTP replies that mean "this will not work however often you try" (RFC 5321 §4.2.1),

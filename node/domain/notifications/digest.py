@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from node.clock import to_text
+from node.domain.notifications.messages import amount, text, when
+from node.domain.notifications.preferences import Preferences
+from node.domain.notifications.sources import EXPIRING_WITHIN, FAILING_FOR
 from node.domain.suggestions import SuggestionService
-from node.notifications.messages import amount, text, when
-from node.notifications.preferences import Preferences
-from node.notifications.sources import EXPIRING_WITHIN, FAILING_FOR
 from node.storage import Repositories
 from schemas.vocab import Role
 

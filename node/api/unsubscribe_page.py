@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from node.notifications.messages import text
+from node.domain.notifications.messages import text
 
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; form-action 'self'; "

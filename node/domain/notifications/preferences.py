@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from node.notifications.events import DEFAULT_EVENTS, Kind, allowed_kinds
+from node.domain.notifications.events import DEFAULT_EVENTS, Kind, allowed_kinds
 from node.storage.notifications import PreferencesRow
 from schemas.vocab import Role
 

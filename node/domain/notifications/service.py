@@ -19,10 +19,10 @@ from federation.errors import FederationError
 from federation.fetch import AddressPolicy
 from federation.webhooks import new_secret
 from node.clock import Clock, to_text
+from node.domain.notifications import tokens
+from node.domain.notifications.events import WEBHOOK_KINDS, Kind, allowed_kinds
+from node.domain.notifications.preferences import EMAIL, Preferences, defaults, from_row, to_row
 from node.errors import FieldError, NotFound, Unprocessable
-from node.notifications import tokens
-from node.notifications.events import WEBHOOK_KINDS, Kind, allowed_kinds
-from node.notifications.preferences import EMAIL, Preferences, defaults, from_row, to_row
 from node.settings import Settings
 from node.storage import Store
 from node.storage.notifications import (

@@ -22,16 +22,16 @@ from yarl import URL
 from federation.poster import GuardedPoster
 from federation.webhooks import signed_headers
 from node.clock import Clock, from_text, to_text
+from node.domain.notifications import retry
+from node.domain.notifications.digest import digest_lines
+from node.domain.notifications.events import Kind
+from node.domain.notifications.mail import Mail, MailError, compose
+from node.domain.notifications.messages import render, text
+from node.domain.notifications.preferences import Preferences
+from node.domain.notifications.service import NotificationService
+from node.domain.notifications.webhooks import payload
 from node.domain.suggestions import SuggestionService
 from node.errors import NotFound
-from node.notifications import retry
-from node.notifications.digest import digest_lines
-from node.notifications.events import Kind
-from node.notifications.mail import Mail, MailError, compose
-from node.notifications.messages import render, text
-from node.notifications.preferences import Preferences
-from node.notifications.service import NotificationService
-from node.notifications.webhooks import payload
 from node.settings import Settings
 from node.storage import Store
 from node.storage.notifications import DeliveryRow

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import aiohttp
 
 from federation.fetch import AddressPolicy
+from node.domain.notifications.mail import SmtpMailer
+from node.domain.notifications.scanner import NotificationScanner
+from node.domain.notifications.sender import NotificationSender
+from node.domain.notifications.webhooks import webhook_poster
 from node.domain.suggestions import SuggestionService
-from node.notifications.mail import SmtpMailer
-from node.notifications.scanner import NotificationScanner
-from node.notifications.sender import NotificationSender
-from node.notifications.webhooks import webhook_poster
 from node.services import Services
 from node.version import SOFTWARE_NAME, VERSION
 

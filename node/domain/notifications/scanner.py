@@ -17,11 +17,11 @@ import uuid
 from datetime import datetime, timedelta
 
 from node.clock import Clock, to_text
+from node.domain.notifications import sources
+from node.domain.notifications.events import Event
+from node.domain.notifications.preferences import IN_APP, Preferences
+from node.domain.notifications.service import NotificationService
 from node.domain.suggestions import SuggestionService
-from node.notifications import sources
-from node.notifications.events import Event
-from node.notifications.preferences import IN_APP, Preferences
-from node.notifications.service import NotificationService
 from node.settings import Settings
 from node.storage import Store
 from node.storage.events import Consumer, EventKind
