@@ -11,6 +11,7 @@ from node.api.feed import feed_endpoints, setup_exports
 from node.api.items import item_endpoints
 from node.api.matches import match_endpoints
 from node.api.meta import meta_endpoints
+from node.api.moderation import moderation_endpoints
 from node.api.notifications import notification_endpoints, setup_unsubscribe
 from node.api.openapi import openapi_document
 from node.api.relays import relay_endpoints
@@ -28,6 +29,7 @@ def api_endpoints() -> list[Endpoint]:
         + relay_endpoints()
         + claim_endpoints()
         + admin_endpoints()
+        + moderation_endpoints()
         + notification_endpoints()
     )
 

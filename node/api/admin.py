@@ -12,11 +12,8 @@ from node.domain.blocklist import BlockEntry
 from node.domain.records import PeerRow
 from node.domain.subscriptions import SubscriptionFilter
 from node.domain.trust import Level, Mode, normalise
-from node.errors import NotFound, Unprocessable
+from node.errors import Unprocessable
 from schemas.admin import (
-    AuditList,
-    AuditOut,
-    AuditQuery,
     BlockChangeOut,
     BlockEntryOut,
     BlocklistDiffOut,
@@ -28,18 +25,12 @@ from schemas.admin import (
     FollowingOut,
     FollowRequestList,
     FollowRequestOut,
-    HideItem,
     KeysRotated,
-    OpenItem,
     PeerList,
     PeerOut,
     PeerUpdate,
     PolicyOut,
     PolicyUpdate,
-    ReportItem,
-    ReportList,
-    ReportOut,
-    ReportSent,
     RotateKeys,
     Subscribe,
     Unsubscribe,
@@ -47,7 +38,7 @@ from schemas.admin import (
 from schemas.vocab import Role
 
 
-def _who(call: Call) -> str:
+def who(call: Call) -> str:
     assert call.principal is not None
     return call.principal.name
 
@@ -84,7 +75,7 @@ async def update_peer(call: Call) -> PeerOut:
     peer = await call.services.trust.set_level(
         normalise(call.match("host")),
         Level(body.level),
-        who=_who(call),
+        who=who(call),
         reason=body.reason,
         severity=body.severity,
         **flags,
@@ -104,7 +95,7 @@ async def update_policy(call: Call) -> PolicyOut:
     changes: dict[str, Any] = body.model_dump(exclude_none=True, exclude={"reason"})
     if "mode" in changes:
         changes["mode"] = Mode(changes["mode"])
-    policy = await call.services.trust.set_policy(who=_who(call), reason=body.reason, **changes)
+    policy = await call.services.trust.set_policy(who=who(call), reason=body.reason, **changes)
     return PolicyOut(
         mode=policy.mode.value, approve_followers=policy.approve_followers, secure=policy.secure
     )
@@ -126,12 +117,12 @@ async def follow_requests(call: Call) -> FollowRequestList:
 
 async def approve_follow(call: Call) -> None:
     body = call.body_as(FollowAnswer)
-    await call.services.follows.answer(body.actor, True, who=_who(call), reason=body.reason)
+    await call.services.follows.answer(body.actor, True, who=who(call), reason=body.reason)
 
 
 async def reject_follow(call: Call) -> None:
     body = call.body_as(FollowAnswer)
-    await call.services.follows.answer(body.actor, False, who=_who(call), reason=body.reason)
+    await call.services.follows.answer(body.actor, False, who=who(call), reason=body.reason)
 
 
 async def list_following(call: Call) -> FollowingList:
@@ -150,18 +141,18 @@ async def subscribe(call: Call) -> FollowingOut:
         centre=(centre[0], centre[1]) if centre else None,
         radius_km=body.radius_km,
     )
-    followee = await call.services.follows.follow(body.target, who=_who(call), keep=keep)
+    followee = await call.services.follows.follow(body.target, who=who(call), keep=keep)
     return FollowingOut(actor=followee.actor_id, state="pending")
 
 
 async def unsubscribe(call: Call) -> None:
-    await call.services.follows.unfollow(call.body_as(Unsubscribe).actor, who=_who(call))
+    await call.services.follows.unfollow(call.body_as(Unsubscribe).actor, who=who(call))
 
 
 async def import_blocklist(call: Call) -> BlocklistDiffOut:
     body = call.body_as(BlocklistImport)
     result = await call.services.blocks.import_(
-        body.content, body.format, who=_who(call), dry_run=body.dry_run
+        body.content, body.format, who=who(call), dry_run=body.dry_run
     )
     plan = result.diff
     return BlocklistDiffOut(
@@ -179,47 +170,9 @@ async def export_blocklist(call: Call) -> BlocklistExport:
     return BlocklistExport(format=fmt, content=await call.services.blocks.export(fmt))
 
 
-async def audit_log(call: Call) -> AuditList:
-    query = call.query_as(AuditQuery)
-    entries = await call.services.oversight.audit(query.subject, query.limit)
-    return AuditList(entries=[AuditOut(**e.__dict__) for e in entries])
-
-
-async def list_reports(call: Call) -> ReportList:
-    reports = await call.services.oversight.reports()
-    return ReportList(reports=[ReportOut(**r.__dict__) for r in reports])
-
-
-async def resolve_report(call: Call) -> None:
-    report_id = call.row_id()
-    if report_id is None:
-        raise NotFound(f"No open report {call.match('id')!r}.", reason="report-unknown")
-    await call.services.moderation.resolve(report_id, who=_who(call))
-
-
-async def hide_item(call: Call) -> None:
-    body = call.body_as(HideItem)
-    await call.services.moderation.hide(
-        body.id, hidden=body.hidden, who=_who(call), reason=body.reason
-    )
-
-
-async def open_item(call: Call) -> None:
-    body = call.body_as(OpenItem)
-    await call.services.moderation.open_item(
-        body.id, opened=body.opened, who=_who(call), reason=body.reason
-    )
-
-
-async def report_item(call: Call) -> ReportSent:
-    body = call.body_as(ReportItem)
-    flag = await call.services.moderation.report(body.id, body.content, who=_who(call))
-    return ReportSent(activity_id=flag)
-
-
 async def rotate(call: Call) -> KeysRotated:
     days = call.body_as(RotateKeys).grace_days
-    key = await rotate_keys(call.services, who=_who(call), grace=timedelta(days=days))
+    key = await rotate_keys(call.services, who=who(call), grace=timedelta(days=days))
     return KeysRotated(ed25519_key_id=key)
 
 
@@ -368,74 +321,6 @@ def admin_endpoints() -> list[Endpoint]:
             query=BlocklistExportQuery,
             role=admin,
             errors=(401, 403, 422),
-        ),
-        Endpoint(
-            "GET",
-            f"{base}/audit",
-            audit_log,
-            "listAudit",
-            "The audit log, newest first",
-            AuditList,
-            query=AuditQuery,
-            role=admin,
-            errors=(401, 403, 422),
-        ),
-        Endpoint(
-            "GET",
-            f"{base}/reports",
-            list_reports,
-            "listReports",
-            "Reports received and sent",
-            ReportList,
-            role=admin,
-            errors=(401, 403),
-        ),
-        Endpoint(
-            "POST",
-            f"{base}/reports/{{id}}/resolve",
-            resolve_report,
-            "resolveReport",
-            "Mark a report resolved",
-            None,
-            204,
-            role=admin,
-            errors=(401, 403, 404),
-        ),
-        Endpoint(
-            "POST",
-            f"{base}/remote-items/hide",
-            hide_item,
-            "hideRemoteItem",
-            "Hide (or show again) a peer's item on this node",
-            None,
-            204,
-            body=HideItem,
-            role=admin,
-            errors=(*bad, 404),
-        ),
-        Endpoint(
-            "POST",
-            f"{base}/remote-items/open",
-            open_item,
-            "openRemoteItem",
-            "Let a limited peer's item into the feed and matches (or not)",
-            None,
-            204,
-            body=OpenItem,
-            role=admin,
-            errors=(*bad, 404),
-        ),
-        Endpoint(
-            "POST",
-            f"{base}/remote-items/report",
-            report_item,
-            "reportRemoteItem",
-            "Report a peer's item to its origin with a Flag",
-            ReportSent,
-            201,
-            body=ReportItem,
-            role=admin,
-            errors=(*bad, 404, 502),
         ),
         Endpoint(
             "POST",

@@ -13,7 +13,7 @@ from node.storage.backfills import Backfill
 from node.storage.claims import Claim
 from node.storage.follows import Followee, Follower
 from node.storage.inbox import QueuedActivity
-from node.storage.notifications import AttemptRow, DeliveryRow, EndpointRow, NotificationRow
+from node.storage.notification_rows import AttemptRow, DeliveryRow, EndpointRow, NotificationRow
 from node.storage.outbox import HostDeliveries
 from node.storage.peers import RemoteActor
 from node.storage.remote_items import RemoteItem

@@ -4,117 +4,29 @@ outbound deliveries (email, digest, webhook) with their attempts, and scanner st
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any
 
 import aiosqlite
 
-from node.storage.database import Row, fetch_all, fetch_one
+from node.storage.database import fetch_all, fetch_one
+from node.storage.notification_rows import (
+    AttemptRow,
+    DeliveryRow,
+    EndpointRow,
+    NotificationRow,
+    PreferencesRow,
+    Recipient,
+    delivery_of,
+    endpoint_of,
+    prefs_of,
+)
 
-
-@dataclass(frozen=True)
-class Recipient:
-    id: int
-    username: str
-    role: str
-
-
-@dataclass(frozen=True)
-class PreferencesRow:
-    account_id: int
-    email: str
-    events: list[str]
-    channels: list[str]
-    digest: bool
-    quiet_start: str | None
-    quiet_end: str | None
-    timezone: str
-    language: str
-    updated_at: str
-
-
-@dataclass(frozen=True)
-class NotificationRow:
-    id: int
-    account_id: int
-    event_key: str
-    kind: str
-    data: dict[str, Any]
-    created_at: str
-    read_at: str | None
-
-
-@dataclass(frozen=True)
-class EndpointRow:
-    id: int
-    url: str
-    secret: str
-    events: list[str]
-    include_contact: bool
-    enabled: bool
-    description: str
-    created_at: str
-    updated_at: str
-
-
-@dataclass(frozen=True)
-class DeliveryRow:
-    id: int
-    message_id: str
-    channel: str
-    target: str
-    account_id: int | None
-    endpoint_id: int | None
-    event_key: str
-    kind: str
-    data: dict[str, Any]
-    state: str
-    attempts: int
-    next_attempt_at: str
-    last_status: int | None
-    last_error: str
-    created_at: str
-    updated_at: str
-    sent_at: str | None
-
-
-@dataclass(frozen=True)
-class AttemptRow:
-    delivery_id: int
-    at: str
-    status: int | None
-    outcome: str
-    error: str
-
-
+# Column lists, in the records' field order.
 _PREFS = [f.name for f in fields(PreferencesRow)]
 _NOTES = [f.name for f in fields(NotificationRow)]
 _ENDPOINTS = [f.name for f in fields(EndpointRow)]
 _DELIVERIES = [f.name for f in fields(DeliveryRow)]
-
-
-def _prefs(row: Row) -> PreferencesRow:
-    values = dict(row)
-    values.update(
-        events=json.loads(values["events"]),
-        channels=json.loads(values["channels"]),
-        digest=bool(values["digest"]),
-    )
-    return PreferencesRow(**values)
-
-
-def _endpoint(row: Row) -> EndpointRow:
-    values = dict(row)
-    values.update(
-        events=json.loads(values["events"]),
-        enabled=bool(values["enabled"]),
-        include_contact=bool(values["include_contact"]),
-    )
-    return EndpointRow(**values)
-
-
-def _delivery(row: Row) -> DeliveryRow:
-    return DeliveryRow(**{**dict(row), "data": json.loads(row["data"])})
 
 
 class NotificationRepository:
@@ -145,14 +57,14 @@ class NotificationRepository:
             " WHERE account_id = ?",
             (account_id,),
         )
-        return _prefs(row) if row else None
+        return prefs_of(row) if row else None
 
     async def all_preferences(self) -> dict[int, PreferencesRow]:
         rows = await fetch_all(
             self._conn,
             f"SELECT {', '.join(_PREFS)} FROM notification_preferences",  # noqa: S608
         )
-        return {row["account_id"]: _prefs(row) for row in rows}
+        return {row["account_id"]: prefs_of(row) for row in rows}
 
     async def save_preferences(self, prefs: PreferencesRow) -> None:
         values: dict[str, Any] = {name: getattr(prefs, name) for name in _PREFS}
@@ -263,7 +175,7 @@ class NotificationRepository:
             f" RETURNING {', '.join(_DELIVERIES)}",
             {"now": now, "limit": limit, "lock": lock_until},
         )
-        return sorted((_delivery(row) for row in rows), key=lambda d: d.id)
+        return sorted((delivery_of(row) for row in rows), key=lambda d: d.id)
 
     async def settle(
         self,
@@ -329,7 +241,7 @@ class NotificationRepository:
             " AND (:endpoint IS NULL OR endpoint_id = :endpoint) ORDER BY id DESC LIMIT :limit",
             {"channel": channel, "state": state, "endpoint": endpoint_id, "limit": limit},
         )
-        return [_delivery(row) for row in rows]
+        return [delivery_of(row) for row in rows]
 
     async def attempts(self, delivery_ids: list[int]) -> dict[int, list[AttemptRow]]:
         found: dict[int, list[AttemptRow]] = {}
@@ -381,14 +293,14 @@ class NotificationRepository:
             f"SELECT {', '.join(_ENDPOINTS)} FROM webhook_endpoints WHERE id = ?",  # noqa: S608
             (endpoint_id,),
         )
-        return _endpoint(row) if row else None
+        return endpoint_of(row) if row else None
 
     async def endpoints(self) -> list[EndpointRow]:
         rows = await fetch_all(
             self._conn,
             f"SELECT {', '.join(_ENDPOINTS)} FROM webhook_endpoints ORDER BY id",  # noqa: S608
         )
-        return [_endpoint(row) for row in rows]
+        return [endpoint_of(row) for row in rows]
 
     async def save_endpoint(self, endpoint: EndpointRow) -> None:
         await self._conn.execute(

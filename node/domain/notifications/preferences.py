@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from node.domain.notifications.events import DEFAULT_EVENTS, Kind, allowed_kinds
-from node.storage.notifications import PreferencesRow
+from node.storage.notification_rows import PreferencesRow
 from schemas.vocab import Role
 
 LANGUAGES = ("en", "es")

@@ -26,7 +26,8 @@ from node.settings import Settings
 from node.storage import Store
 from node.storage.events import Consumer, EventKind
 from node.storage.events import Event as Change
-from node.storage.notifications import EndpointRow, NotificationRepository
+from node.storage.notification_rows import EndpointRow
+from node.storage.notifications import NotificationRepository
 
 log = logging.getLogger("solidarity.notifications")
 

@@ -34,7 +34,7 @@ from node.domain.suggestions import SuggestionService
 from node.errors import NotFound
 from node.settings import Settings
 from node.storage import Store
-from node.storage.notifications import DeliveryRow
+from node.storage.notification_rows import DeliveryRow
 
 log = logging.getLogger("solidarity.notifications")
 

@@ -25,7 +25,7 @@ from node.domain.notifications.preferences import EMAIL, Preferences, defaults, 
 from node.errors import FieldError, NotFound, Unprocessable
 from node.settings import Settings
 from node.storage import Store
-from node.storage.notifications import (
+from node.storage.notification_rows import (
     AttemptRow,
     DeliveryRow,
     EndpointRow,
