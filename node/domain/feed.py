@@ -12,6 +12,7 @@ import re
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from federation.hosts import peer_host
 from node.clock import Clock, from_text, to_text
@@ -236,22 +237,7 @@ class FeedService:
         return FeedEntry(
             id=url,
             purpose=row["purpose"],
-            title=row["title"],
-            summary=row["summary"],
-            category=row["category"],
-            urgency=row["urgency"],
-            unit=row["unit"],
-            quantity=row["quantity"],
-            available=row["available_quantity"],
-            minimum=row["minimum_quantity"],
-            unit_based=bool(row["unit_based"]),
-            latitude=row["latitude"],
-            longitude=row["longitude"],
-            radius_km=row["radius_km"],
-            area=row["area_name"],
-            begins_at=_time(row["begins_at"]),
-            ends_at=_time(row["ends_at"]),
-            updated_at=from_text(row["updated_at"]),
+            **_described(row),
             origin_actor=self._settings.actor_url,
             origin_name=self._settings.name,
             local=True,
@@ -262,22 +248,7 @@ class FeedService:
         return FeedEntry(
             id=row["id"],
             purpose=row["purpose"] or "offer",
-            title=row["title"],
-            summary=row["summary"],
-            category=row["category"],
-            urgency=row["urgency"],
-            unit=row["unit"],
-            quantity=row["quantity"],
-            available=row["available_quantity"],
-            minimum=row["minimum_quantity"],
-            unit_based=bool(row["unit_based"]),
-            latitude=row["latitude"],
-            longitude=row["longitude"],
-            radius_km=row["radius_km"],
-            area=row["area_name"],
-            begins_at=_time(row["begins_at"]),
-            ends_at=_time(row["ends_at"]),
-            updated_at=from_text(row["updated_at"]),
+            **_described(row),
             origin_actor=row["actor_id"],
             origin_name=row["origin_name"] or peer_host(row["actor_id"]),
             local=False,
@@ -309,3 +280,25 @@ class FeedService:
         if sort == "ends":
             return sorted(entries, key=ends)
         return sorted(entries, key=lambda e: e.updated_at, reverse=True)
+
+
+def _described(row: Row) -> dict[str, Any]:
+    """The fields a feed entry reads the same from our items and from peers' items."""
+    return {
+        "title": row["title"],
+        "summary": row["summary"],
+        "category": row["category"],
+        "urgency": row["urgency"],
+        "unit": row["unit"],
+        "quantity": row["quantity"],
+        "available": row["available_quantity"],
+        "minimum": row["minimum_quantity"],
+        "unit_based": bool(row["unit_based"]),
+        "latitude": row["latitude"],
+        "longitude": row["longitude"],
+        "radius_km": row["radius_km"],
+        "area": row["area_name"],
+        "begins_at": _time(row["begins_at"]),
+        "ends_at": _time(row["ends_at"]),
+        "updated_at": from_text(row["updated_at"]),
+    }
