@@ -14,11 +14,11 @@ from node.storage import Store
 from node.storage.events import ITEM_KINDS, EventKind
 from node.storage.follows import Follower
 from node.storage.items import item_of
-from node.storage.remote_items import RemoteItem
 from node.workers import EventPruneSweep
 from schemas.api import ItemCreate
 from schemas.vocab import Purpose
 from tests.conftest import Node
+from tests.factories import peer_item
 
 OFFER = {"title": "Rice, 20 kg", "category": "food", "quantity": {"amount": 20, "unit": "kilogram"}}
 
@@ -122,25 +122,7 @@ async def test_what_the_feed_shows_moves_the_last_event_id(node: Node) -> None:
     await node.services.trust.set_level("peer.test", Level.TRUSTED, who="test")
     after_trust = await events.last_id()
     assert after_trust > before
-    remote = RemoteItem(
-        id="http://peer.test/offers/1",
-        actor_id="http://peer.test/actor",
-        purpose="offer",
-        title="Water",
-        summary="",
-        category="water",
-        urgency="anytime",
-        unit="litre",
-        quantity=10.0,
-        available_quantity=10.0,
-        latitude=None,
-        longitude=None,
-        radius_km=None,
-        area_name=None,
-        begins_at=None,
-        ends_at=None,
-        document={},
-    )
+    remote = peer_item("http://peer.test/offers/1", "http://peer.test/actor", urgency="anytime")
     now = to_text(node.clock.now())
     async with node.services.store.transaction() as repos:
         await repos.remote_items.upsert(remote, now)

@@ -12,31 +12,10 @@ from node.storage.claims import Claim
 from node.storage.follows import Followee, Follower
 from node.storage.remote_items import RemoteItem
 from tests.conftest import Node
+from tests.factories import peer_item
 
 PEER = "https://peer.test/actor"
 NOW = "2026-03-01T12:00:00Z"
-
-
-def _item(number: int, actor: str = PEER) -> RemoteItem:
-    return RemoteItem(
-        id=f"https://peer.test/offers/{number}",
-        actor_id=actor,
-        purpose="offer",
-        title="Water",
-        summary="",
-        category="water",
-        urgency=None,
-        unit="litre",
-        quantity=10,
-        available_quantity=10,
-        latitude=None,
-        longitude=None,
-        radius_km=None,
-        area_name=None,
-        begins_at=None,
-        ends_at=None,
-        document={},
-    )
 
 
 class Recorder:
@@ -154,3 +133,9 @@ async def test_only_a_follower_undoes_its_own_follow(node: Node) -> None:
         "dropped:undo-not-owner",
         "done:unfollowed",
     ]
+
+
+def _item(number: int, actor: str = PEER) -> RemoteItem:
+    return peer_item(
+        f"https://peer.test/offers/{number}", actor, quantity=10, available_quantity=10
+    )

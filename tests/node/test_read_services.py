@@ -15,10 +15,10 @@ from node.errors import NotFound
 from node.storage.claims import Claim
 from node.storage.follows import Followee, Follower
 from node.storage.peers import RemoteActor
-from node.storage.remote_items import RemoteItem
 from node.storage.trust import PeerRow
 from schemas.vocab import Purpose, Status
 from tests.conftest import Node
+from tests.factories import peer_item
 
 NOW = "2026-03-01T12:00:00Z"
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,28 +40,6 @@ def _claim(claim_id: str, direction: str, item_id: str, state: str) -> Claim:
         unit="one",
         state=state,
         commitment_id=f"https://peer.example/commitments/{claim_id}",
-    )
-
-
-def _remote(item_id: str, actor_id: str) -> RemoteItem:
-    return RemoteItem(
-        id=item_id,
-        actor_id=actor_id,
-        purpose="offer",
-        title="Water",
-        summary="",
-        category="water",
-        urgency=None,
-        unit="litre",
-        quantity=10.0,
-        available_quantity=10.0,
-        latitude=None,
-        longitude=None,
-        radius_km=None,
-        area_name=None,
-        begins_at=None,
-        ends_at=None,
-        document={},
     )
 
 
@@ -150,8 +128,8 @@ async def test_feed_finds_a_shown_peer_item_and_its_origin_name(node: Node) -> N
         await repos.peers.save_actor(
             RemoteActor(actor, "peer.example", "x", None, None, "Peer group", {}), NOW
         )
-        await repos.remote_items.upsert(_remote("https://peer.example/offers/1", actor), NOW)
-        await repos.remote_items.upsert(_remote("https://peer.example/offers/2", actor), NOW)
+        await repos.remote_items.upsert(peer_item("https://peer.example/offers/1", actor), NOW)
+        await repos.remote_items.upsert(peer_item("https://peer.example/offers/2", actor), NOW)
         await repos.remote_items.set_hidden("https://peer.example/offers/2", NOW)
 
     item = await services.feed.peer_item("https://peer.example/offers/1")
