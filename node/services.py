@@ -21,6 +21,8 @@ from node.ap.follows import FederatedPeers, FollowMessenger
 from node.ap.handlers_base import Domain
 from node.ap.moderation import ReportMessenger
 from node.ap.outbox import Outbox
+from node.ap.ports.directories import StoreAudience
+from node.ap.ports.outbox_rows import StoreOutboxRows
 from node.ap.publisher import OutboxPublisher
 from node.ap.referrals import ReferralMessenger
 from node.ap.relay import RelayMessenger
@@ -127,7 +129,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     keys = KeyRing(settings.keys_dir)
     actor = local_actor(settings)
     trust = TrustService(store, clock)
-    outbox = Outbox(actor, keys, clock, trust)
+    outbox = Outbox(actor, keys, clock, trust, StoreOutboxRows(), StoreAudience())
     publisher = OutboxPublisher(store, outbox)
     store.after_commit(publisher.committed)
     feed = FeedService(store, trust, settings, clock)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from federation.errors import FetchError
 from federation.fetch import RemoteFetcher
 from federation.hosts import peer_host
-from node.clock import Clock, to_text
-from node.storage import Store
-from node.storage.peers import RemoteActor
+from node.clock import Clock
+from node.domain.records import RemoteActor
 from schemas.wire.base import strict_id_of
 
 ACTOR_TYPES = frozenset({"Person", "Group", "Organization", "Service", "Application"})
@@ -41,15 +41,23 @@ def parse_actor(document: dict[str, Any]) -> RemoteActor:
     )
 
 
+class ActorCache(Protocol):
+    """Where peers' actor documents are kept (node.ap.ports.directories.StoreActors)."""
+
+    async def cached(self, actor_id: str) -> RemoteActor | None: ...
+
+    async def remember(self, actor: RemoteActor, now: datetime) -> None: ...
+
+
 class ActorDirectory:
-    def __init__(self, store: Store, fetcher: RemoteFetcher, clock: Clock) -> None:
-        self._store = store
+    def __init__(self, cache: ActorCache, fetcher: RemoteFetcher, clock: Clock) -> None:
+        self._cache = cache
         self._fetcher = fetcher
         self._clock = clock
 
     async def get(self, actor_id: str, *, refresh: bool = False) -> RemoteActor:
         if not refresh:
-            cached = await self._store.reader.peers.actor(actor_id)
+            cached = await self._cache.cached(actor_id)
             if cached is not None:
                 return cached
         result = await self._fetcher.fetch_object(actor_id)
@@ -58,5 +66,4 @@ class ActorDirectory:
         return actor
 
     async def remember(self, actor: RemoteActor) -> None:
-        async with self._store.transaction() as repos:
-            await repos.peers.save_actor(actor, to_text(self._clock.now()))
+        await self._cache.remember(actor, self._clock.now())

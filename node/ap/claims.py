@@ -16,8 +16,7 @@ from federation.uris import ClaimKind
 from node.ap.build import agreement, local_activity, measure
 from node.ap.outbox import Outbox
 from node.domain.peers import SentClaim
-from node.domain.records import Claim, RemoteItem
-from node.storage import Repositories
+from node.domain.records import Claim, RemoteItem, Transaction
 from schemas.wire import EconomicEvent
 
 
@@ -34,12 +33,8 @@ class ClaimMessenger:
     def new_agreement_id(self) -> str:
         return self._new_id("agreements")
 
-    async def _inboxes(self, repos: Repositories, actor_id: str) -> list[str]:
-        peer = await repos.peers.actor(actor_id)
-        return [peer.inbox] if peer else []
-
     async def send_claim(
-        self, repos: Repositories, item: RemoteItem, quantity: float, inbox: str
+        self, tx: Transaction, item: RemoteItem, quantity: float, inbox: str
     ) -> SentClaim:
         assert item.intent_id is not None
         assert item.unit is not None
@@ -55,15 +50,15 @@ class ClaimMessenger:
         )
         summary = f"{self._me.name} would like {quantity:g} {item.unit} of: {item.title}"
         offer = local_activity(self._me, "Offer", terms, to=[item.actor_id], summary=summary)
-        await self._outbox.publish(repos, offer, inboxes=[inbox], public=False)
+        await self._outbox.publish(tx, offer, inboxes=[inbox], public=False)
         return SentClaim(offer["id"], commitment_id)
 
-    async def send_claim_withdrawal(self, repos: Repositories, claim: Claim) -> None:
+    async def send_claim_withdrawal(self, tx: Transaction, claim: Claim) -> None:
         undo = local_activity(self._me, "Undo", claim.offer_activity_id, to=[claim.counterparty])
-        inboxes = await self._inboxes(repos, claim.counterparty)
-        await self._outbox.publish(repos, undo, inboxes=inboxes, public=False)
+        inboxes = await self._outbox.inboxes_of(tx, claim.counterparty)
+        await self._outbox.publish(tx, undo, inboxes=inboxes, public=False)
 
-    async def send_claim_answer(self, repos: Repositories, claim: Claim) -> None:
+    async def send_claim_answer(self, tx: Transaction, claim: Claim) -> None:
         """Reject (with the reason), Accept or TentativeAccept (with the Agreement)."""
         to = [claim.counterparty]
         if claim.state == "rejected":
@@ -89,10 +84,10 @@ class ClaimMessenger:
                     result=result,
                     end_time=claim.hold_until,
                 )
-        inboxes = await self._inboxes(repos, claim.counterparty)
-        await self._outbox.publish(repos, document, inboxes=inboxes, public=False)
+        inboxes = await self._outbox.inboxes_of(tx, claim.counterparty)
+        await self._outbox.publish(tx, document, inboxes=inboxes, public=False)
 
-    async def send_confirmation(self, repos: Repositories, claim: Claim) -> None:
+    async def send_confirmation(self, tx: Transaction, claim: Claim) -> None:
         """The EconomicEvent that fulfils the claim's Commitment."""
         assert claim.agreement_id is not None  # set when the claim was accepted
         event = EconomicEvent(
@@ -102,5 +97,5 @@ class ClaimMessenger:
             resource_quantity=measure(claim.unit, claim.quantity),
         )
         create = local_activity(self._me, "Create", event, to=[claim.counterparty])
-        inboxes = await self._inboxes(repos, claim.counterparty)
-        await self._outbox.publish(repos, create, inboxes=inboxes, public=False)
+        inboxes = await self._outbox.inboxes_of(tx, claim.counterparty)
+        await self._outbox.publish(tx, create, inboxes=inboxes, public=False)

@@ -14,9 +14,8 @@ from federation.uris import WEBFINGER_PATH
 from node.ap.actors import ActorDirectory
 from node.ap.build import local_activity
 from node.ap.outbox import Outbox
-from node.domain.records import Followee, Follower, RemoteActor
+from node.domain.records import Followee, Follower, RemoteActor, Transaction
 from node.errors import NotFound, Unprocessable
-from node.storage import Repositories
 from schemas.wire import Follow
 
 _ACTOR_TYPES = ("application/activity+json", "application/ld+json")
@@ -102,21 +101,17 @@ class FollowMessenger:
         self._me = me
         self._outbox = outbox
 
-    async def send_follow(self, repos: Repositories, actor: RemoteActor) -> str:
+    async def send_follow(self, tx: Transaction, actor: RemoteActor) -> str:
         document = local_activity(self._me, "Follow", actor.id, to=[actor.id])
-        await self._outbox.publish(repos, document, inboxes=[actor.inbox], public=False)
+        await self._outbox.publish(tx, document, inboxes=[actor.inbox], public=False)
         return str(document["id"])
 
-    async def send_unfollow(
-        self, repos: Repositories, followee: Followee, actor: RemoteActor
-    ) -> None:
+    async def send_unfollow(self, tx: Transaction, followee: Followee, actor: RemoteActor) -> None:
         follow = Follow(id=followee.follow_activity_id, actor=self._me.id, object=actor.id)
         undo = local_activity(self._me, "Undo", follow, to=[actor.id])
-        await self._outbox.publish(repos, undo, inboxes=[actor.inbox], public=False)
+        await self._outbox.publish(tx, undo, inboxes=[actor.inbox], public=False)
 
-    async def send_follow_answer(
-        self, repos: Repositories, follower: Follower, approve: bool
-    ) -> None:
+    async def send_follow_answer(self, tx: Transaction, follower: Follower, approve: bool) -> None:
         """Accept or Reject a follower's Follow, embedding the Follow as Mastodon does."""
         follow = Follow(id=follower.follow_activity_id, actor=follower.actor_id, object=self._me.id)
         to = [follower.actor_id]
@@ -124,4 +119,4 @@ class FollowMessenger:
             document = local_activity(self._me, "Accept", follow, to=to)
         else:
             document = local_activity(self._me, "Reject", follow, to=to)
-        await self._outbox.publish(repos, document, inboxes=[follower.inbox], public=False)
+        await self._outbox.publish(tx, document, inboxes=[follower.inbox], public=False)

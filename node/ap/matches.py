@@ -7,10 +7,10 @@ Shared by the JSON API (``POST /api/v1/matches/notify``) and the dashboard's
 from __future__ import annotations
 
 from node.domain.claims import ClaimService
+from node.domain.records import Claim
 from node.domain.suggestions import Suggestion
 from node.errors import Unprocessable
 from node.services import Services
-from node.storage.claims import Claim
 from schemas.vocab import Purpose
 
 

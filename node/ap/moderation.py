@@ -5,8 +5,7 @@ from __future__ import annotations
 from federation.documents.actor import LocalActor
 from node.ap.build import local_activity
 from node.ap.outbox import Outbox
-from node.domain.records import RemoteItem
-from node.storage import Repositories
+from node.domain.records import RemoteItem, Transaction
 
 
 class ReportMessenger:
@@ -16,9 +15,7 @@ class ReportMessenger:
         self._me = me
         self._outbox = outbox
 
-    async def send_report(
-        self, repos: Repositories, item: RemoteItem, content: str, inbox: str
-    ) -> str:
+    async def send_report(self, tx: Transaction, item: RemoteItem, content: str, inbox: str) -> str:
         reported = [item.actor_id, item.id]
         flag = local_activity(self._me, "Flag", reported, to=[item.actor_id], content=content)
-        return await self._outbox.publish(repos, flag, inboxes=[inbox], public=False)
+        return await self._outbox.publish(tx, flag, inboxes=[inbox], public=False)

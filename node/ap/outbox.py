@@ -8,9 +8,8 @@ Accept or a claim's answer.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from federation.documents.activities import activity, tombstone
 from federation.documents.actor import LocalActor
@@ -19,12 +18,11 @@ from federation.keys import KeyRing
 from federation.proofs import create_proof
 from node.ap.note import local_note_id, note_for
 from node.ap.proposal import addressing, item_id, proposal
-from node.ap.software import marketplace_aware
+from node.ap.software import MARKETPLACE_AWARE
 from node.clock import Clock, to_text
 from node.domain.model import Item, ItemChange
+from node.domain.records import Follower, Transaction
 from node.domain.trust import TrustService
-from node.storage import Repositories
-from node.storage.follows import Follower
 from schemas.vocab import Status, Visibility
 
 CHANGE_TYPES = {
@@ -45,12 +43,47 @@ def follower_inboxes(followers: list[Follower]) -> list[str]:
     return list(seen)
 
 
+class OutboxRows(Protocol):
+    """Writes in the caller's transaction (node.ap.ports.outbox_rows.StoreOutboxRows)."""
+
+    async def add(
+        self,
+        tx: Transaction,
+        signed: dict[str, Any],
+        *,
+        object_id: str | None,
+        public: bool,
+        deliveries: list[tuple[str, str]],
+        now: str,
+    ) -> None: ...
+
+
+class Audience(Protocol):
+    """Reads in the caller's transaction (node.ap.ports.directories.StoreAudience)."""
+
+    async def accepted_followers(self, tx: Transaction) -> list[Follower]: ...
+
+    async def software(self, tx: Transaction, host: str) -> str | None: ...
+
+    async def actor_inbox(self, tx: Transaction, actor_id: str) -> str | None: ...
+
+
 class Outbox:
-    def __init__(self, actor: LocalActor, keys: KeyRing, clock: Clock, trust: TrustService) -> None:
+    def __init__(
+        self,
+        actor: LocalActor,
+        keys: KeyRing,
+        clock: Clock,
+        trust: TrustService,
+        rows: OutboxRows,
+        audience: Audience,
+    ) -> None:
         self.actor = actor
         self._keys = keys
         self._clock = clock
         self._trust = trust
+        self._rows = rows
+        self._audience = audience
         # Wakes the delivery worker; it waits for the write lock, so it sees the rows.
         self.on_publish: Callable[[], None] = lambda: None
 
@@ -61,7 +94,7 @@ class Outbox:
 
     async def publish(
         self,
-        repos: Repositories,
+        tx: Transaction,
         document: dict[str, Any],
         *,
         inboxes: list[str],
@@ -75,17 +108,35 @@ class Outbox:
         hosts = {inbox: peer_host(inbox) for inbox in inboxes}
         allowed = await self._trust.exchangeable(list(hosts.values())) if inboxes else set()
         inboxes = [inbox for inbox in inboxes if hosts[inbox] in allowed]
-        seq = await repos.outbox.add_activity(
-            signed["id"], signed["type"], object_id, public, json.dumps(signed), now
-        )
-        await repos.outbox.add_deliveries(
-            seq, [(inbox, peer_host(inbox)) for inbox in inboxes], now
+        deliveries = [(inbox, peer_host(inbox)) for inbox in inboxes]
+        await self._rows.add(
+            tx, signed, object_id=object_id, public=public, deliveries=deliveries, now=now
         )
         if inboxes:
             self.on_publish()
         return str(signed["id"])
 
-    async def item_changed(self, repos: Repositories, item: Item, change: ItemChange) -> None:
+    async def followers(self, tx: Transaction) -> list[str]:
+        """Our accepted followers' inboxes (see ``follower_inboxes``)."""
+        return follower_inboxes(await self._audience.accepted_followers(tx))
+
+    async def inboxes_of(self, tx: Transaction, actor_id: str) -> list[str]:
+        """The inbox of a peer's actor we have seen, or none."""
+        inbox = await self._audience.actor_inbox(tx, actor_id)
+        return [inbox] if inbox else []
+
+    async def by_software(self, tx: Transaction, inboxes: list[str]) -> tuple[list[str], list[str]]:
+        """``inboxes`` split into those on marketplace-aware software and the others."""
+        by_host: dict[str, bool] = {}  # software is known per host: ask once per host
+        for inbox in inboxes:
+            host = peer_host(inbox)
+            if host not in by_host:
+                by_host[host] = await self._audience.software(tx, host) in MARKETPLACE_AWARE
+        aware = [inbox for inbox in inboxes if by_host[peer_host(inbox)]]
+        others = [inbox for inbox in inboxes if not by_host[peer_host(inbox)]]
+        return aware, others
+
+    async def item_changed(self, tx: Transaction, item: Item, change: ItemChange) -> None:
         """Tell followers about a change of one of our offers and requests.
 
         Peers running marketplace-aware software get the Proposal; everyone else
@@ -95,19 +146,8 @@ class Outbox:
             return
         to, cc = addressing(self.actor, item.visibility)
         # Coalition-only items go to partner peers, which the trust policy names.
-        followers = (
-            []
-            if item.visibility is Visibility.COALITION
-            else (await repos.follows.accepted_followers())
-        )
-        inboxes = follower_inboxes(followers)
-        by_host: dict[str, bool] = {}  # software is known per host: ask once per host
-        for inbox in inboxes:
-            host = peer_host(inbox)
-            if host not in by_host:
-                by_host[host] = await marketplace_aware(repos, inbox)
-        aware = [inbox for inbox in inboxes if by_host[peer_host(inbox)]]
-        others = [inbox for inbox in inboxes if not by_host[peer_host(inbox)]]
+        inboxes = [] if item.visibility is Visibility.COALITION else await self.followers(tx)
+        aware, others = await self.by_software(tx, inboxes)
         type_ = CHANGE_TYPES[change]
         published = to_text(self._clock.now())
         object_id = item_id(self.actor, item)
@@ -115,7 +155,7 @@ class Outbox:
         document = self.sign(proposal(self.actor, item))
         obj: Any = tombstone(object_id, "Proposal", published) if type_ == "Delete" else document
         await self.publish(
-            repos,
+            tx,
             activity(self.actor, type_, obj, to=to, cc=cc, published=published),
             inboxes=aware,
             public=public,
@@ -127,7 +167,7 @@ class Outbox:
         if type_ == "Delete":
             note = tombstone(note["id"], "Note", published)
         await self.publish(
-            repos,
+            tx,
             activity(self.actor, type_, note, to=to, cc=cc, published=published),
             inboxes=others,
             public=False,

@@ -18,8 +18,7 @@ from node.ap.proposal import proposal
 from node.ap.remote import ProposalError, parse_proposal
 from node.domain.model import Item
 from node.domain.outcome import Outcome, dropped
-from node.domain.records import RemoteActor
-from node.storage import Repositories
+from node.domain.records import RemoteActor, Transaction
 from schemas.wire import Offer, Proposal, WireError, normalise_proposal
 
 
@@ -30,11 +29,11 @@ class ReferralMessenger:
         self._me = me
         self._outbox = outbox
 
-    async def send_referral(self, repos: Repositories, item: Item, group: RemoteActor) -> str:
+    async def send_referral(self, tx: Transaction, item: Item, group: RemoteActor) -> str:
         """An ``Offer`` of our signed request, targeting ``group``."""
         document = self._outbox.sign(proposal(self._me, item))
         offer = local_activity(self._me, "Offer", document, to=[group.id], target=group.id)
-        return await self._outbox.publish(repos, offer, inboxes=[group.inbox], public=False)
+        return await self._outbox.publish(tx, offer, inboxes=[group.inbox], public=False)
 
 
 async def on_referral(ctx: Context) -> Outcome:

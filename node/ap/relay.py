@@ -10,10 +10,8 @@ from __future__ import annotations
 from federation.documents.actor import LocalActor
 from node.ap.build import local_activity
 from node.ap.note import note_for, relay_note_id
-from node.ap.outbox import Outbox, follower_inboxes
-from node.ap.software import marketplace_aware
-from node.domain.records import RemoteItem
-from node.storage import Repositories
+from node.ap.outbox import Outbox
+from node.domain.records import RemoteItem, Transaction
 from schemas.context import PUBLIC
 
 
@@ -24,20 +22,18 @@ class RelayMessenger:
         self._me = me
         self._outbox = outbox
 
-    async def send_relay(self, repos: Repositories, item: RemoteItem) -> str:
+    async def send_relay(self, tx: Transaction, item: RemoteItem) -> str:
         to, cc = [PUBLIC], [self._me.followers]
-        inboxes = follower_inboxes(await repos.follows.accepted_followers())
-        aware = [inbox for inbox in inboxes if await marketplace_aware(repos, inbox)]
-        others = [inbox for inbox in inboxes if inbox not in aware]
+        aware, others = await self._outbox.by_software(tx, await self._outbox.followers(tx))
         announce = local_activity(self._me, "Announce", item.document, to=to, cc=cc)
         announce_id = await self._outbox.publish(
-            repos, announce, inboxes=aware, public=True, object_id=item.id
+            tx, announce, inboxes=aware, public=True, object_id=item.id
         )
         if others:
             note = note_for(self._me, item.document, relay_note_id(self._me, item.id))
             note.update(to=to, cc=cc)
             create = local_activity(self._me, "Create", note, to=to)
             await self._outbox.publish(
-                repos, create, inboxes=others, public=False, object_id=note["id"]
+                tx, create, inboxes=others, public=False, object_id=note["id"]
             )
         return announce_id

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from node.clock import to_text
-from node.storage.remote_items import RemoteItem
+from node.domain.records import RemoteItem
 from schemas.vocab import Status
 from schemas.wire import Proposal, WireError, normalise_parsed, normalise_proposal
 

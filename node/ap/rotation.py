@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from federation.documents.actor import actor_document
 from node.ap.build import local_activity
-from node.ap.outbox import follower_inboxes
 from node.services import Services, actor_keys
 from schemas.context import PUBLIC
 
@@ -27,7 +26,7 @@ async def rotate_keys(services: Services, *, who: str, grace: timedelta = DEFAUL
     update = local_activity(actor, "Update", document, to=[PUBLIC], cc=[actor.followers])
     new_key = actor.key_id(ring.ed25519_fragment)
     async with services.store.transaction() as repos:
-        inboxes = follower_inboxes(await repos.follows.accepted_followers())
+        inboxes = await services.outbox.followers(repos)
         await services.outbox.publish(repos, update, inboxes=inboxes, public=True)
         await services.trust.audit(
             repos, who, "key.rotated", actor.id, {"ed25519": new_key, "grace_days": grace.days}

@@ -6,12 +6,14 @@ any peer whose software we could not learn, gets an ordinary Note.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Protocol
+
 from federation.errors import FederationError
 from federation.fetch import RemoteFetcher
 from federation.hosts import peer_host
 from federation.uris import nodeinfo_links_url, origin_of
-from node.clock import Clock, to_text
-from node.storage import Repositories, Store
+from node.clock import Clock
 from node.version import SOFTWARE_NAME
 
 MARKETPLACE_AWARE = frozenset({SOFTWARE_NAME})
@@ -19,16 +21,24 @@ UNKNOWN = "unknown"
 NODEINFO_ACCEPT = "application/json"
 
 
+class SoftwareCache(Protocol):
+    """Where peers' software is kept, per host (node.ap.ports.directories.StoreSoftware)."""
+
+    async def known(self, host: str) -> str | None: ...
+
+    async def remember(self, host: str, name: str, version: str, now: datetime) -> None: ...
+
+
 class SoftwareDirectory:
-    def __init__(self, store: Store, fetcher: RemoteFetcher, clock: Clock) -> None:
-        self._store = store
+    def __init__(self, cache: SoftwareCache, fetcher: RemoteFetcher, clock: Clock) -> None:
+        self._cache = cache
         self._fetcher = fetcher
         self._clock = clock
 
     async def learn(self, actor_id: str) -> str:
         """Fetch and cache the software of ``actor_id``'s host (once per host)."""
         host = peer_host(actor_id)
-        known = await self._store.reader.peers.software(host)
+        known = await self._cache.known(host)
         if known is not None:
             return known
         name, version = UNKNOWN, ""
@@ -47,10 +57,5 @@ class SoftwareDirectory:
                 version = str(software.get("version", ""))[:50]
         except (FederationError, AttributeError, ValueError):
             pass  # unknown software gets Notes, the safe default
-        async with self._store.transaction() as repos:
-            await repos.peers.save_software(host, name, version, to_text(self._clock.now()))
+        await self._cache.remember(host, name, version, self._clock.now())
         return name
-
-
-async def marketplace_aware(repos: Repositories, inbox: str) -> bool:
-    return await repos.peers.software(peer_host(inbox)) in MARKETPLACE_AWARE

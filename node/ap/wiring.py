@@ -29,6 +29,7 @@ from node.ap.handlers_base import Domain
 from node.ap.inbox import InboxWorker
 from node.ap.outbox import Outbox
 from node.ap.ports import StoreDeliveries, StoreInbox, StoreKeys, StoreSchemes
+from node.ap.ports.directories import StoreActors, StoreSoftware
 from node.ap.software import SoftwareDirectory
 from node.clock import Clock
 from node.domain.trust import TrustService
@@ -89,7 +90,7 @@ def build_federation(
     fetcher = RemoteFetcher(
         addresses, session=session, sign=fetch_signer.fetch_signer, user_agent=USER_AGENT
     )
-    actors = ActorDirectory(store, fetcher, clock)
+    actors = ActorDirectory(StoreActors(store), fetcher, clock)
     peers.attach(actors, fetcher, addresses)
 
     async def actor_seen(document: dict[str, Any]) -> None:
@@ -124,7 +125,7 @@ def build_federation(
             actors,
             trust,
             verifier,
-            SoftwareDirectory(store, fetcher, clock),
+            SoftwareDirectory(StoreSoftware(store), fetcher, clock),
             clock,
             receiving=lambda: receiver.busy,
         ),

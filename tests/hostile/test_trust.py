@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from node.ap.ports.directories import StoreSoftware
 from node.ap.software import SoftwareDirectory
 from schemas.vocab import Role
 from tests.hostile.conftest import Net, NetFactory
@@ -75,9 +76,8 @@ async def test_a_report_from_an_untrusted_peer_is_dropped(net: Net) -> None:
 async def test_a_follow_of_someone_else_is_dropped(net: Net) -> None:
     # The sender's NodeInfo is learnt on any Follow (a cache): learn it first.
     federation = net.target.federation
-    await SoftwareDirectory(net.target.services.store, federation.fetcher, net.clock).learn(
-        net.mallory.id
-    )
+    cache = StoreSoftware(net.target.services.store)
+    await SoftwareDirectory(cache, federation.fetcher, net.clock).learn(net.mallory.id)
     follow = net.mallory.activity("Follow", net.alice.id, "misdirected")
     await net.expect_drop(net.mallory, follow, "follow-not-for-us")
 
