@@ -21,6 +21,7 @@ from node.ap.follows import FederatedPeers, FollowMessenger
 from node.ap.handlers_base import Domain
 from node.ap.moderation import ReportMessenger
 from node.ap.outbox import Outbox
+from node.ap.ports.queues import StoreItemChanges
 from node.ap.publisher import OutboxPublisher
 from node.ap.referrals import ReferralMessenger
 from node.ap.relay import RelayMessenger
@@ -128,7 +129,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     actor = local_actor(settings)
     trust = TrustService(store, clock)
     outbox = Outbox(actor, keys, clock, trust)
-    publisher = OutboxPublisher(store, outbox)
+    publisher = OutboxPublisher(StoreItemChanges(store), outbox)
     store.after_commit(publisher.committed)
     feed = FeedService(store, trust, settings, clock)
     items = ItemService(store, settings, clock)

@@ -29,6 +29,7 @@ from node.ap.handlers_base import Domain
 from node.ap.inbox import InboxWorker
 from node.ap.outbox import Outbox
 from node.ap.ports import StoreDeliveries, StoreInbox, StoreKeys, StoreSchemes
+from node.ap.ports.queues import StoreBackfills, StoreInboxQueue
 from node.ap.software import SoftwareDirectory
 from node.clock import Clock
 from node.domain.trust import TrustService
@@ -118,7 +119,7 @@ def build_federation(
         key_directory=key_directory,
         receiver=receiver,
         inbox_worker=InboxWorker(
-            store,
+            StoreInboxQueue(store, domain.peer_items),
             me,
             domain,
             actors,
@@ -137,7 +138,7 @@ def build_federation(
             clock.now,
             user_agent=USER_AGENT,
         ),
-        backfill=BackfillWorker(store, fetcher, verifier, trust, clock),
+        backfill=BackfillWorker(StoreBackfills(store), fetcher, verifier, trust, clock),
         inbox_wake=inbox_wake,
         delivery_wake=delivery_wake,
     )
