@@ -19,6 +19,7 @@ from node.ap.wiring import SessionFactory
 from node.api import setup_api
 from node.api.problems import problem_middleware
 from node.clock import Clock, SystemClock
+from node.domain.changes import ChangeFeed
 from node.domain.notifications.sweeps import notification_sweeps
 from node.ops import DataDirLock, NodeMetrics, render
 from node.services import SERVICES, build_services
@@ -120,7 +121,7 @@ def create_app(
     sweeps: list[Sweep] = [
         ExpirySweep(services.items),
         RetentionSweep(services.items),
-        EventPruneSweep(services.store, services.clock, settings.queue_retention_days),
+        EventPruneSweep(ChangeFeed(services.store), services.clock, settings.queue_retention_days),
     ]
     app[SWEEPS] = sweeps
     app.cleanup_ctx.append(_database)

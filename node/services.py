@@ -23,6 +23,7 @@ from node.ap.moderation import ReportMessenger
 from node.ap.outbox import Outbox
 from node.ap.ports.directories import StoreAudience
 from node.ap.ports.outbox_rows import StoreOutboxRows
+from node.ap.ports.queues import StoreItemChanges
 from node.ap.publisher import OutboxPublisher
 from node.ap.referrals import ReferralMessenger
 from node.ap.relay import RelayMessenger
@@ -130,7 +131,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     actor = local_actor(settings)
     trust = TrustService(store, clock)
     outbox = Outbox(actor, keys, clock, trust, StoreOutboxRows(), StoreAudience())
-    publisher = OutboxPublisher(store, outbox)
+    publisher = OutboxPublisher(StoreItemChanges(store), outbox)
     store.after_commit(publisher.committed)
     feed = FeedService(store, trust, settings, clock)
     items = ItemService(store, settings, clock)

@@ -1,16 +1,16 @@
 """Catching up on a new subscription: the peer's open items from its paged outbox.
 
 One page per step, the cursor kept in the database, so a backfill resumes
-after a restart. Bounded by pages and items. The outbox is newest first, so the
-first activity seen for an object decides: a Delete leaves a tombstone (an
-older Create cannot bring it back) and a newer Update's state wins.
+after a restart. Bounded by pages and items. Which of a page's entries are kept
+is node.domain.backfills' rule; this worker fetches, checks proofs and parses.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
 from federation.errors import FederationError
 from federation.fetch import RemoteFetcher
@@ -18,10 +18,9 @@ from federation.hosts import peer_host
 from federation.proofs.provenance import Dropped, ObjectVerifier
 from node.ap.remote import ProposalError, parse_proposal
 from node.clock import Clock, to_text
-from node.domain.subscriptions import SubscriptionFilter
+from node.domain.backfills import OutboxEntry
+from node.domain.records import Backfill
 from node.domain.trust import TrustService
-from node.storage import Store
-from node.storage.backfills import Backfill
 from schemas.wire.base import strict_id_of
 
 log = logging.getLogger("solidarity.backfill")
@@ -33,18 +32,35 @@ MAX_PAGES = 1000
 MAX_ITEMS = 20_000
 
 
+class Backfills(Protocol):
+    """The pending catch-ups and their cursors (node.ap.ports.queues.StoreBackfills)."""
+
+    async def next_pending(self) -> Backfill | None: ...
+
+    async def advance(self, backfill: Backfill, now: str) -> None: ...
+
+    async def store_page(
+        self,
+        backfill: Backfill,
+        entries: Sequence[OutboxEntry],
+        now: str,
+        advanced: Callable[[int], Backfill],
+    ) -> int:
+        """Keep what ``entries`` tell us and move the cursor to ``advanced(stored)``."""
+
+
 class BackfillWorker:
     name = "backfill"
 
     def __init__(
         self,
-        store: Store,
+        backfills: Backfills,
         fetcher: RemoteFetcher,
         verifier: ObjectVerifier,
         trust: TrustService,
         clock: Clock,
     ) -> None:
-        self._store = store
+        self._backfills = backfills
         self._fetcher = fetcher
         self._verifier = verifier
         self._trust = trust
@@ -52,7 +68,7 @@ class BackfillWorker:
 
     async def run_once(self) -> int:
         """Fetch and store one page of one pending backfill; returns items stored."""
-        backfill = await self._store.reader.backfills.next_pending()
+        backfill = await self._backfills.next_pending()
         if backfill is None:
             return 0
         now = to_text(self._clock.now())
@@ -62,29 +78,26 @@ class BackfillWorker:
                 or backfill.pages_done >= MAX_PAGES
                 or (backfill.items_seen >= MAX_ITEMS)
             ):
-                async with self._store.transaction() as repos:
-                    await repos.backfills.advance(replace(backfill, state="done"), now)
+                await self._backfills.advance(replace(backfill, state="done"), now)
                 return 0
             try:
                 page = (await self._fetcher.fetch_json(backfill.next_page)).document
             except FederationError as error:
-                async with self._store.transaction() as repos:
-                    await repos.backfills.advance(
-                        replace(backfill, state="failed", last_error=error.reason), now
-                    )
+                await self._backfills.advance(
+                    replace(backfill, state="failed", last_error=error.reason), now
+                )
                 log.info("backfill actor=%s failed reason=%s", backfill.actor_id, error.reason)
                 return 0
             if page.get("type") != "OrderedCollection":
                 return await self._store_page(backfill, page, now)
             backfill = replace(backfill, next_page=strict_id_of(page.get("first")))
-            async with self._store.transaction() as repos:
-                await repos.backfills.advance(backfill, now)
+            await self._backfills.advance(backfill, now)
         return 0
 
     async def _store_page(self, backfill: Backfill, page: dict[str, Any], now: str) -> int:
         items = page.get("orderedItems")
         activities = [a for a in (items if isinstance(items, list) else []) if isinstance(a, dict)]
-        candidates = []
+        entries = []
         for activity in activities:
             obj = activity.get("object")
             if activity.get("type") not in ("Create", "Update", "Delete"):
@@ -96,53 +109,36 @@ class BackfillWorker:
                     await self._verifier.check_proof(obj)
                 except Dropped:
                     continue
-            candidates.append(activity)
-        stored = 0
-        async with self._store.transaction() as repos:
-            followee = await repos.follows.following(backfill.actor_id)
-            keep = SubscriptionFilter.from_json(followee.filters if followee else "{}")
-            for activity in candidates:
-                stored += await self._apply(repos, activity, keep, backfill.actor_id, now)
-            next_page = strict_id_of(page.get("next"))
-            done = next_page is None or next_page == backfill.next_page
-            await repos.backfills.advance(
-                replace(
-                    backfill,
-                    next_page=None if done else next_page,
-                    pages_done=backfill.pages_done + 1,
-                    items_seen=backfill.items_seen + stored,
-                    state="done" if done else "pending",
-                ),
-                now,
-            )
-        return stored
+            entry = _entry(activity, backfill.actor_id)
+            if entry is not None:
+                entries.append(entry)
+        next_page = strict_id_of(page.get("next"))
+        done = next_page is None or next_page == backfill.next_page
 
-    async def _apply(
-        self,
-        repos: Any,
-        activity: dict[str, Any],
-        keep: SubscriptionFilter,
-        actor: str,
-        now: str,
-    ) -> int:
-        obj = activity.get("object")
-        object_id = strict_id_of(obj)
-        if object_id is None or peer_host(object_id) != peer_host(actor):
-            return 0
-        if await repos.remote_items.get(object_id) is not None:
-            return 0  # a newer activity for this object was applied already
-        if activity.get("type") == "Delete":
-            await repos.remote_items.upsert_tombstone(object_id, actor, now)
-            return 0
-        if not isinstance(obj, dict):
-            return 0
-        try:
-            item = parse_proposal(obj, actor)
-        except ProposalError:
-            return 0
-        if item.status not in ("open", "partly-committed") or not keep.keeps(item):
-            return 0
-        if item.ends_at is not None and item.ends_at <= now:
-            return 0
-        await repos.remote_items.upsert(item, now)
-        return 1
+        def advanced(stored: int) -> Backfill:
+            return replace(
+                backfill,
+                next_page=None if done else next_page,
+                pages_done=backfill.pages_done + 1,
+                items_seen=backfill.items_seen + stored,
+                state="done" if done else "pending",
+            )
+
+        return await self._backfills.store_page(backfill, entries, now, advanced)
+
+
+def _entry(activity: dict[str, Any], actor: str) -> OutboxEntry | None:
+    """What an activity of ``actor``'s outbox says of its object, if it is one of
+    ``actor``'s offers or requests: deleted, or its state (``None`` when it is not)."""
+    obj = activity.get("object")
+    object_id = strict_id_of(obj)
+    if object_id is None or peer_host(object_id) != peer_host(actor):
+        return None
+    if activity.get("type") == "Delete":
+        return OutboxEntry(object_id, None)
+    if not isinstance(obj, dict):
+        return None
+    try:
+        return OutboxEntry(object_id, parse_proposal(obj, actor))
+    except ProposalError:
+        return None

@@ -22,10 +22,8 @@ from node.domain.follows import FollowService
 from node.domain.moderation import ModerationService
 from node.domain.outcome import Outcome
 from node.domain.peer_items import PeerItemService
+from node.domain.records import QueuedActivity, RemoteActor, Transaction
 from node.domain.referrals import ReferralService
-from node.storage import Repositories
-from node.storage.inbox import QueuedActivity
-from node.storage.peers import RemoteActor
 from schemas.wire import Activity
 from schemas.wire.base import strict_id_of
 from schemas.wire.objects import is_proposal_shaped
@@ -45,7 +43,9 @@ class Domain:
 
 @dataclass(frozen=True)
 class Context:
-    repos: Repositories
+    repos: Transaction
+    """The write transaction the activity is applied in: handlers pass it on to domain
+    services, never read repositories through it."""
     me: LocalActor
     row: QueuedActivity
     activity: Activity

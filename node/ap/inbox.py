@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from federation.documents.actor import LocalActor
 from federation.errors import FederationError
@@ -25,10 +25,8 @@ from node.ap.handlers_base import Context, Domain, Need, object_kind, parse_body
 from node.ap.software import SoftwareDirectory
 from node.clock import Clock, from_text, to_text
 from node.domain.outcome import Outcome, dropped
+from node.domain.records import QueuedActivity, RemoteActor, Transaction
 from node.domain.trust import TrustService
-from node.storage import Store
-from node.storage.inbox import QueuedActivity
-from node.storage.peers import RemoteActor
 from schemas.wire import WireError, read_activity
 from schemas.wire.base import strict_id_of
 
@@ -59,12 +57,32 @@ ACCEPT_FIRST_FOR = timedelta(seconds=5)
 YIELD_STEP = 0.01
 
 
+class InboxQueue(Protocol):
+    """The persisted activities the worker applies (node.ap.ports.queues.StoreInboxQueue)."""
+
+    async def claim_due(
+        self, now: datetime, limit: int, lock_until: datetime
+    ) -> list[QueuedActivity]: ...
+
+    async def apply(
+        self, row: QueuedActivity, handle: Callable[[Transaction], Awaitable[Outcome]]
+    ) -> Outcome:
+        """Run ``handle`` in one write transaction that also records its outcome."""
+
+    async def finish(self, row: QueuedActivity, outcome: Outcome) -> None: ...
+
+    async def retry_at(self, row: QueuedActivity, when: datetime, reason: str) -> None: ...
+
+    async def relays_from(self, relayer: str) -> bool:
+        """Whether we take relayed objects from ``relayer``."""
+
+
 class InboxWorker:
     name = "inbox"
 
     def __init__(
         self,
-        store: Store,
+        queue: InboxQueue,
         me: LocalActor,
         domain: Domain,
         actors: ActorDirectory,
@@ -76,7 +94,7 @@ class InboxWorker:
         batch: int = 50,
         receiving: Callable[[], bool] = lambda: False,
     ) -> None:
-        self._store = store
+        self._queue = queue
         self._me = me
         self._domain = domain
         self._actors = actors
@@ -89,8 +107,7 @@ class InboxWorker:
 
     async def run_once(self) -> int:
         now = self._clock.now()
-        async with self._store.transaction() as repos:
-            rows = await repos.inbox.claim_due(to_text(now), self._batch, to_text(now + LOCK_FOR))
+        rows = await self._queue.claim_due(now, self._batch, now + LOCK_FOR)
         for row in rows:
             await self._let_receivers_go(row)
             try:
@@ -131,15 +148,18 @@ class InboxWorker:
                 await self._retry(row, error.reason)
             return
         now = to_text(self._clock.now())
-        async with self._store.transaction() as repos:
+
+        async def apply(tx: Transaction) -> Outcome:
             ctx = Context(
-                repos, self._me, row, activity, document, kind, sender, now, self._domain, verified
+                tx, self._me, row, activity, document, kind, sender, now, self._domain, verified
             )
+            found = route
             if dispatch.resolve is not None:
                 ctx = replace(ctx, kind=await dispatch.resolve(ctx))
-                route = dispatch.route(ctx.kind)
-            outcome = await route.handle(ctx) if route else dropped("unsupported-type")
-            await repos.inbox.finish(row.id, outcome.state, outcome.reason)
+                found = dispatch.route(ctx.kind)
+            return await found.handle(ctx) if found else dropped("unsupported-type")
+
+        outcome = await self._queue.apply(row, apply)
         self._log(row, outcome)
 
     async def _prepare(
@@ -171,7 +191,7 @@ class InboxWorker:
     async def _may_relay(self, relayer: str, obj: Any) -> None:
         """Before fetching anything for a relay: it comes from a peer we follow (or a
         partner), and the object's origin is not cut off (a block means nothing in)."""
-        if not await self._domain.peer_items.relays_from(self._store.reader, relayer):
+        if not await self._queue.relays_from(relayer):
             raise Dropped("not-followed")
         origins = [strict_id_of(obj)]
         if isinstance(obj, dict):
@@ -185,19 +205,16 @@ class InboxWorker:
                 raise Dropped("object-from-refused-peer")
 
     async def _finish(self, row: QueuedActivity, outcome: Outcome) -> None:
-        async with self._store.transaction() as repos:
-            await repos.inbox.finish(row.id, outcome.state, outcome.reason)
+        await self._queue.finish(row, outcome)
         self._log(row, outcome)
 
     async def _retry(self, row: QueuedActivity, reason: str) -> None:
         if row.attempts >= MAX_ATTEMPTS:
-            async with self._store.transaction() as repos:
-                await repos.inbox.finish(row.id, "failed", reason)
+            await self._queue.finish(row, Outcome("failed", reason))
             log.warning("inbox activity=%s failed reason=%s", row.activity_id, reason)
             return
         when = self._clock.now() + timedelta(seconds=30 * 2 ** (row.attempts - 1))
-        async with self._store.transaction() as repos:
-            await repos.inbox.retry_at(row.id, to_text(when), reason)
+        await self._queue.retry_at(row, when, reason)
         log.info("inbox activity=%s retry reason=%s", row.activity_id, reason)
 
     @staticmethod

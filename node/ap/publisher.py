@@ -15,47 +15,49 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from node.ap.outbox import Outbox
-from node.domain.model import ItemChange
-from node.storage import Store
-from node.storage.events import ITEM_KINDS, Consumer, EventKind
-from node.storage.items import item_of
+from node.domain.changes import touches_items
+from node.domain.model import Item, ItemChange
+from node.domain.records import EventKind, Transaction
 
 log = logging.getLogger("solidarity.outbox")
 
-CONSUMER: Consumer = "outbox"
 PAGE = 200  # events published in one transaction
 
-CHANGES = {EventKind(f"item.{change.value}"): change for change in ItemChange}
+
+class ItemChanges(Protocol):
+    """Our items' changes after the publisher's cursor (node.ap.ports.queues.StoreItemChanges)."""
+
+    async def pending(self) -> bool:
+        """Whether there may be changes past the cursor (read outside the write lock)."""
+
+    async def publish_next(
+        self, limit: int, publish: Callable[[Transaction, Item, ItemChange], Awaitable[None]]
+    ) -> int:
+        """Hand the next ``limit`` changes to ``publish`` and advance the cursor past them,
+        in one transaction; returns how many."""
 
 
 class OutboxPublisher:
     name = "outbox-publisher"
 
-    def __init__(self, store: Store, outbox: Outbox) -> None:
-        self._store = store
+    def __init__(self, changes: ItemChanges, outbox: Outbox) -> None:
+        self._changes = changes
         self._outbox = outbox
         self.wake = asyncio.Event()  # set when a step after a commit failed: retry soon
 
     async def run_once(self) -> int:
         """Publish the next page of our items' changes; returns how many."""
-        reader = self._store.reader.events
-        if await reader.position(CONSUMER) >= await reader.last_id():
+        if not await self._changes.pending():
             return 0  # nothing new (read outside the write lock)
-        async with self._store.transaction() as repos:
-            start = await repos.events.position(CONSUMER)
-            last = await repos.events.last_id()
-            events = await repos.events.after(start, last, ITEM_KINDS, PAGE)
-            for event in events:
-                await self._outbox.item_changed(repos, item_of(event), CHANGES[event.kind])
-            end = events[-1].id if len(events) == PAGE else last
-            await repos.events.advance(CONSUMER, start, end)
-        return len(events)
+        return await self._changes.publish_next(PAGE, self._outbox.item_changed)
 
     async def committed(self, kinds: frozenset[EventKind]) -> None:
         """The store's after-commit hook: publish our items' changes at once."""
-        if kinds.isdisjoint(ITEM_KINDS):
+        if not touches_items(kinds):
             return
         try:
             while await self.run_once() == PAGE:

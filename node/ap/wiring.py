@@ -30,6 +30,7 @@ from node.ap.inbox import InboxWorker
 from node.ap.outbox import Outbox
 from node.ap.ports import StoreDeliveries, StoreInbox, StoreKeys, StoreSchemes
 from node.ap.ports.directories import StoreActors, StoreSoftware
+from node.ap.ports.queues import StoreBackfills, StoreInboxQueue
 from node.ap.software import SoftwareDirectory
 from node.clock import Clock
 from node.domain.trust import TrustService
@@ -119,7 +120,7 @@ def build_federation(
         key_directory=key_directory,
         receiver=receiver,
         inbox_worker=InboxWorker(
-            store,
+            StoreInboxQueue(store, domain.peer_items),
             me,
             domain,
             actors,
@@ -138,7 +139,7 @@ def build_federation(
             clock.now,
             user_agent=USER_AGENT,
         ),
-        backfill=BackfillWorker(store, fetcher, verifier, trust, clock),
+        backfill=BackfillWorker(StoreBackfills(store), fetcher, verifier, trust, clock),
         inbox_wake=inbox_wake,
         delivery_wake=delivery_wake,
     )

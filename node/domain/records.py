@@ -11,6 +11,7 @@ from __future__ import annotations
 from node.storage import Repositories as Transaction
 from node.storage.backfills import Backfill
 from node.storage.claims import Claim
+from node.storage.events import EventKind
 from node.storage.follows import Followee, Follower
 from node.storage.inbox import QueuedActivity
 from node.storage.notification_rows import AttemptRow, DeliveryRow, EndpointRow, NotificationRow
@@ -26,6 +27,7 @@ __all__ = [
     "Claim",
     "DeliveryRow",
     "EndpointRow",
+    "EventKind",
     "Followee",
     "Follower",
     "HostDeliveries",

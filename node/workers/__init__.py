@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from node.clock import Clock, to_text
+from node.clock import Clock
+from node.domain.changes import ChangeFeed
 from node.domain.items import ItemService
-from node.storage import Store
 
 log = logging.getLogger("solidarity.workers")
 
@@ -53,15 +53,13 @@ class EventPruneSweep:
     """Deletes change-feed events every consumer has handled, once older than
     ``queue_retention_days``."""
 
-    store: Store
+    changes: ChangeFeed
     clock: Clock
     retention_days: int
     name: str = "event-prune"
 
     async def run_once(self) -> int:
-        before = self.clock.now() - timedelta(days=self.retention_days)
-        async with self.store.transaction() as repos:
-            return await repos.events.prune(to_text(before))
+        return await self.changes.prune(self.clock.now() - timedelta(days=self.retention_days))
 
 
 class HoldExpirer(Protocol):

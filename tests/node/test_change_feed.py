@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from node.clock import to_text
+from node.domain.changes import ChangeFeed
 from node.domain.items import ItemService
 from node.domain.trust import Level
 from node.storage import Store
@@ -102,7 +103,7 @@ async def test_events_are_pruned_once_every_consumer_passed_them_and_they_are_ol
     first = (await store.reader.events.after(0, 10, ITEM_KINDS))[0].id
     async with store.transaction() as repos:  # the scanner handled the first only
         await repos.events.advance("notifications", 0, first)
-    prune = EventPruneSweep(store, node.clock, retention_days=14)
+    prune = EventPruneSweep(ChangeFeed(store), node.clock, retention_days=14)
     node.clock.advance(timedelta(days=13))
     assert await prune.run_once() == 0  # not old enough
     node.clock.advance(timedelta(days=2))
