@@ -23,6 +23,7 @@ from node.ap.moderation import ReportMessenger
 from node.ap.outbox import Outbox
 from node.ap.ports.directories import StoreAudience
 from node.ap.ports.outbox_rows import StoreOutboxRows
+from node.ap.ports.publication import StorePublication
 from node.ap.ports.queues import StoreItemChanges
 from node.ap.publisher import OutboxPublisher
 from node.ap.referrals import ReferralMessenger
@@ -73,6 +74,7 @@ class Services:
     moderation: ModerationService
     peer_items: PeerItemService
     peers: FederatedPeers
+    publication: StorePublication
     _federation: Federation | None = field(default=None, repr=False)
 
     @property
@@ -162,4 +164,5 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         ),
         peer_items=PeerItemService(trust),
         peers=peers,
+        publication=StorePublication(store),
     )

@@ -79,7 +79,7 @@ async def require_reader(
             raise
         who = None
     host = who.host if who else None
-    follower = host is not None and await services.store.reader.follows.has_follower_on(host)
+    follower = host is not None and await services.publication.has_follower_on(host)
     if await services.trust.may_read(host, visibility, follower=follower):
         return
     if who is None:

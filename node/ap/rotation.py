@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from federation.documents.actor import actor_document
 from node.ap.build import local_activity
+from node.domain.records import Transaction
 from node.services import Services, actor_keys
 from schemas.context import PUBLIC
 
@@ -25,10 +26,11 @@ async def rotate_keys(services: Services, *, who: str, grace: timedelta = DEFAUL
     document = actor_document(actor, actor_keys(ring, now))
     update = local_activity(actor, "Update", document, to=[PUBLIC], cc=[actor.followers])
     new_key = actor.key_id(ring.ed25519_fragment)
-    async with services.store.transaction() as repos:
-        inboxes = await services.outbox.followers(repos)
-        await services.outbox.publish(repos, update, inboxes=inboxes, public=True)
-        await services.trust.audit(
-            repos, who, "key.rotated", actor.id, {"ed25519": new_key, "grace_days": grace.days}
-        )
+
+    async def tell_followers(tx: Transaction) -> None:
+        inboxes = await services.outbox.followers(tx)
+        await services.outbox.publish(tx, update, inboxes=inboxes, public=True)
+
+    detail = {"ed25519": new_key, "grace_days": grace.days}
+    await services.trust.audited(who, "key.rotated", actor.id, detail, tell_followers)
     return new_key

@@ -28,6 +28,7 @@ from federation.httpsig import Headers, HttpRequest
 from federation.uris import Uris
 from node.ap.authorized import refuse_blocked, require_reader
 from node.ap.note import local_note_id, note_for
+from node.ap.ports.publication import Collection
 from node.ap.proposal import proposal
 from node.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
 from node.services import SERVICES, actor_keys
@@ -110,11 +111,11 @@ async def get_nodeinfo_links(request: web.Request) -> web.Response:
 async def get_nodeinfo(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     version = request.match_info["version"]
-    counts = await services.store.reader.items.count_by_status()
+    counts = await services.items.count_by_status()
     open_offers = counts.get((Purpose.OFFER, Status.OPEN), 0)
     open_requests = counts.get((Purpose.REQUEST, Status.OPEN), 0)
     usage = Usage(
-        local_posts=await services.store.reader.outbox.count_public(),
+        local_posts=await services.publication.public_activity_count(),
         metadata={
             "nodeName": services.settings.name,
             "openOffers": open_offers,
@@ -129,34 +130,33 @@ async def get_nodeinfo(request: web.Request) -> web.Response:
 
 
 async def get_outbox(request: web.Request) -> web.Response:
-    federation, reader = request.app[SERVICES].federation, request.app[SERVICES].store.reader
-    await require_reader(request, request.app[SERVICES], federation, Visibility.PUBLIC)
+    services = request.app[SERVICES]
+    federation, published = services.federation, services.publication
+    await require_reader(request, services, federation, Visibility.PUBLIC)
     uris = federation.actor.uris
     outbox = uris.outbox
     if "page" not in request.query:
-        total = await reader.outbox.count_public()
+        total = await published.public_activity_count()
         return activity_response(collection(outbox, total, uris.outbox_page()))
     before_text = request.query.get("before", "")
     before = int(before_text) if before_text.isdigit() else None
-    rows = await reader.outbox.public_page(before, PAGE_SIZE)
+    rows = await published.public_activities(before, PAGE_SIZE)
     items = [json.loads(row.body) for row in rows]
     following = uris.outbox_page(rows[-1].seq) if len(rows) == PAGE_SIZE else None
     return activity_response(page(uris.outbox_page(before), outbox, items, following))
 
 
-async def _actor_list(request: web.Request, which: str) -> web.Response:
-    federation, reader = request.app[SERVICES].federation, request.app[SERVICES].store.reader
-    await require_reader(request, request.app[SERVICES], federation, Visibility.PUBLIC)
+async def _actor_list(request: web.Request, which: Collection) -> web.Response:
+    services = request.app[SERVICES]
+    federation, published = services.federation, services.publication
+    await require_reader(request, services, federation, Visibility.PUBLIC)
     url = federation.actor.followers if which == "followers" else federation.actor.following
-    count = (
-        reader.follows.count_followers if which == "followers" else reader.follows.count_following
-    )
-    fetch = reader.follows.follower_page if which == "followers" else reader.follows.following_page
     page_text = request.query.get("page", "")
     if not page_text.isdigit() or int(page_text) < 1:
-        return activity_response(collection(url, await count(), Uris.collection_page(url, 1)))
+        total = await published.actor_count(which)
+        return activity_response(collection(url, total, Uris.collection_page(url, 1)))
     number = int(page_text)
-    ids = await fetch((number - 1) * PAGE_SIZE, PAGE_SIZE)
+    ids = await published.actor_page(which, (number - 1) * PAGE_SIZE, PAGE_SIZE)
     following = Uris.collection_page(url, number + 1) if len(ids) == PAGE_SIZE else None
     return activity_response(page(Uris.collection_page(url, number), url, ids, following))
 
@@ -205,7 +205,7 @@ async def post_inbox(request: web.Request) -> web.Response:
 async def get_item_object(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     purpose = Purpose.OFFER if request.match_info["kind"] == "offers" else Purpose.REQUEST
-    item = await services.store.reader.items.get(request.match_info["id"], purpose)
+    item = await services.publication.item(purpose, request.match_info["id"])
     if item is None or item.visibility is Visibility.PRIVATE or item.status is Status.DRAFT:
         raise NotFound("No such item here.", reason="item-not-found")
     await require_reader(request, services, request.app[SERVICES].federation, item.visibility)
@@ -218,11 +218,10 @@ async def get_item_object(request: web.Request) -> web.Response:
 
 
 async def get_activity(request: web.Request) -> web.Response:
-    reader = request.app[SERVICES].store.reader
     services = request.app[SERVICES]
     await require_reader(request, services, services.federation, Visibility.PUBLIC)
     url = services.settings.uris.activity(request.match_info["id"])
-    stored = await reader.outbox.activity(url)
+    stored = await services.publication.activity(url)
     if stored is None:
         raise NotFound("No such public activity here.", reason="activity-not-found")
     return activity_response(json.loads(stored.body))

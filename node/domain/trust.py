@@ -8,7 +8,7 @@ Every change is written to the audit log in the same transaction.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
@@ -307,3 +307,17 @@ class TrustService:
         await repos.trust.audit(
             to_text(self._clock.now()), who, action, subject, detail or {}, reason
         )
+
+    async def audited(
+        self,
+        who: str,
+        action: str,
+        subject: str,
+        detail: dict[str, Any],
+        change: Callable[[Repositories], Awaitable[None]],
+    ) -> None:
+        """Make ``change`` and its audit entry in one transaction (a key rotation and
+        the Update that tells followers, say)."""
+        async with self._store.transaction() as repos:
+            await change(repos)
+            await self.audit(repos, who, action, subject, detail)

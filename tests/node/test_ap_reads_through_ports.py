@@ -18,15 +18,6 @@ ROOT = Path(__file__).resolve().parents[2]
 AP = ROOT / "node" / "ap"
 STORE_NAMES = frozenset({"store", "_store", "reader"})
 TRANSACTION_NAMES = frozenset({"repos", "_repos", "tx", "reader"})
-# Modules still reading storage, each with its reason; a module is dropped from here
-# once it is clean (the last test fails while a listed module reads nothing).
-PENDING = frozenset(
-    {
-        "node/ap/authorized.py",
-        "node/ap/rotation.py",
-        "node/ap/routes.py",
-    }
-)
 
 
 def _repositories() -> frozenset[str]:
@@ -99,11 +90,6 @@ def test_the_scan_covers_the_workers_and_handlers() -> None:
     assert len(scanned) >= 20
 
 
-@pytest.mark.parametrize("module", sorted(set(_modules()) - PENDING))
+@pytest.mark.parametrize("module", sorted(_modules()))
 def test_node_ap_reads_storage_only_through_its_ports(module: str) -> None:
     assert storage_reads(_modules()[module]) == []
-
-
-@pytest.mark.parametrize("module", sorted(PENDING))
-def test_pending_modules_are_listed_only_while_they_read_storage(module: str) -> None:
-    assert storage_reads(_modules()[module]) != [], f"{module} is clean: drop it from PENDING"
