@@ -34,3 +34,11 @@ class FetchError(FederationError):
 
     status = 502
     reason = "fetch-failed"
+
+
+class QueueClosed(FederationError):
+    """The queue's storage closed under a job (the node is shutting down). The job's
+    lease runs out and returns it to the queue, so nothing is lost."""
+
+    status = 503
+    reason = "queue-closed"

@@ -23,6 +23,7 @@ from yarl import URL
 
 from federation.delivery.circuit import CircuitBreaker
 from federation.delivery.retry import DEFAULT_POLICY, Attempt, RetryPolicy, decide
+from federation.errors import QueueClosed
 from federation.fetch import AddressPolicy
 from federation.httpsig import Scheme
 from federation.ports import DeliveryJob, DeliveryStore, SchemeStore
@@ -70,7 +71,11 @@ class DeliveryWorker:
 
         async def one(job: DeliveryJob) -> None:
             async with overall, per_host[job.host]:
-                await self._deliver(job)
+                try:
+                    await self._deliver(job)
+                except QueueClosed:
+                    # Shutting down: the lease on the row runs out and it is sent again.
+                    log.info("delivery id=%d outcome not recorded reason=queue-closed", job.id)
 
         await asyncio.gather(*(one(job) for job in jobs))
         return len(jobs)

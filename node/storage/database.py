@@ -58,6 +58,10 @@ def _connect_points(path: Path) -> sqlite3.Connection:
     return conn
 
 
+class DatabaseClosed(RuntimeError):
+    """A write was asked of a database that is closed (or closed while it waited)."""
+
+
 class Database:
     """Owns the connections to one SQLite file."""
 
@@ -79,12 +83,14 @@ class Database:
             return sorted(row[0] for row in await cursor.fetchall())
 
     async def close(self) -> None:
-        for conn in (self._reader, self._writer):
-            if conn is not None:
-                await conn.close()
-        if self._points is not None:
-            self._points.close()
-        self._reader = self._writer = self._points = None
+        """Close after the write transaction in progress, if any, has ended."""
+        async with self._lock:
+            for conn in (self._reader, self._writer):
+                if conn is not None:
+                    await conn.close()
+            if self._points is not None:
+                self._points.close()
+            self._reader = self._writer = self._points = None
 
     @property
     def reader(self) -> aiosqlite.Connection:
@@ -105,26 +111,29 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT`` or ``ROLLBACK``."""
-        if self._writer is None:
-            raise RuntimeError("database is not open")
         async with self._lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
+            writer = self._open_writer()
+            await writer.execute("BEGIN IMMEDIATE")
             try:
-                yield self._writer
+                yield writer
             except BaseException:
-                await self._writer.execute("ROLLBACK")
+                await writer.execute("ROLLBACK")
                 raise
-            await self._writer.execute("COMMIT")
+            await writer.execute("COMMIT")
 
     @asynccontextmanager
     async def autocommit(self) -> AsyncIterator[aiosqlite.Connection]:
         """The writer, under the same lock, outside an explicit transaction: for a write
         that is a single statement, which SQLite makes atomic by itself. One trip to the
         writer's thread instead of three (``BEGIN``, the statement, ``COMMIT``)."""
-        if self._writer is None:
-            raise RuntimeError("database is not open")
         async with self._lock:
-            yield self._writer
+            yield self._open_writer()
+
+    def _open_writer(self) -> aiosqlite.Connection:
+        """The writer, checked under the lock: ``close`` may have run while we waited."""
+        if self._writer is None:
+            raise DatabaseClosed("database is not open")
+        return self._writer
 
     async def _migrate(self, conn: aiosqlite.Connection) -> None:
         await conn.execute(

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 
+from federation.errors import QueueClosed
 from federation.ports import DeliveryJob, InboundActivity, StoredKey
 from node.clock import to_text
 from node.storage import Store
+from node.storage.database import DatabaseClosed
+
+
+@asynccontextmanager
+async def _recording() -> AsyncIterator[None]:
+    """A delivery's outcome written as the node shuts down: the worker hears QueueClosed."""
+    try:
+        yield
+    except DatabaseClosed as error:
+        raise QueueClosed(str(error)) from error
 
 
 class StoreDeliveries:
@@ -31,14 +43,14 @@ class StoreDeliveries:
         await self._settle(job, "pending", when, status, error, now)
 
     async def postpone(self, job: DeliveryJob, when: datetime) -> None:
-        async with self._store.transaction() as repos:
+        async with _recording(), self._store.transaction() as repos:
             await repos.outbox.postpone(job.id, to_text(when))
 
     async def failed(self, job: DeliveryJob, status: int | None, error: str, now: datetime) -> None:
         await self._settle(job, "failed", None, status, error, now)
 
     async def prune(self, job: DeliveryJob, status: int, now: datetime) -> None:
-        async with self._store.transaction() as repos:
+        async with _recording(), self._store.transaction() as repos:
             await repos.follows.remove_followers_at_inbox(job.inbox)
         await self._settle(job, "pruned", None, status, "inbox gone", now)
 
@@ -51,7 +63,7 @@ class StoreDeliveries:
         error: str,
         now: datetime,
     ) -> None:
-        async with self._store.transaction() as repos:
+        async with _recording(), self._store.transaction() as repos:
             await repos.outbox.settle(
                 job.id,
                 state=state,
