@@ -107,8 +107,13 @@ Handler = Callable[[Page], Awaitable[web.StreamResponse]]
 
 
 def local_path(target: str | None, default: str = "/") -> str:
-    """A redirect target that stays on this node (no scheme, no host, no ``//``)."""
+    """A redirect target that stays on this node: a path (no scheme, no host, no ``//``,
+    no backslash), with no control character. Browsers drop tabs and newlines from a URL
+    before parsing it (WHATWG URL), so ``/<TAB>/evil.example`` would be another host; and
+    a CR or LF would split the Location header."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return default
     return target
 

@@ -32,6 +32,7 @@ from schemas.vocab import Role
 from tests.conftest import START, Node
 from tests.e2e.conftest import free_ports
 from tests.hostile.harness import Actor, HostileServer, shared_keys, sign
+from tests.web.conftest import pages  # noqa: F401 (signed-in page clients, for the redirect tests)
 
 # Names the hostile server answers for (all resolve to 127.0.0.1 on its port).
 HOSTS = (
