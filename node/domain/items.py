@@ -218,9 +218,13 @@ class ItemService:
         return len(due)
 
     async def purge_private_due(self) -> int:
-        """Delete private details whose retention period is over."""
+        """Delete private details whose retention period is over, and empty the
+        write-ahead log so no copy of them stays in the node's files."""
         async with self._store.transaction() as repos:
-            return await repos.items.purge_private_due(to_text(self._clock.now()))
+            purged = await repos.items.purge_private_due(to_text(self._clock.now()))
+        if purged:
+            await self._store.truncate_log()
+        return purged
 
     # -- helpers -------------------------------------------------------------
 

@@ -28,6 +28,9 @@ async def _connect(path: Path, *, read_only: bool) -> aiosqlite.Connection:
     conn.row_factory = sqlite3.Row
     await conn.execute("PRAGMA busy_timeout = 5000")
     await conn.execute("PRAGMA foreign_keys = ON")
+    # Deleted content is overwritten, not left in freed space (ON, not FAST: FAST keeps
+    # what shares a page with live rows).
+    await conn.execute("PRAGMA secure_delete = ON")
     if read_only:
         await conn.execute("PRAGMA query_only = ON")
     else:
@@ -54,6 +57,7 @@ def _connect_points(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA busy_timeout = 200")  # a WAL reader waits only in rare recoveries
+    conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA query_only = ON")
     return conn
 
@@ -128,6 +132,22 @@ class Database:
         writer's thread instead of three (``BEGIN``, the statement, ``COMMIT``)."""
         async with self._lock:
             yield self._open_writer()
+
+    async def truncate_log(self, attempts: int = 20, pause: float = 0.05) -> bool:
+        """Copy the write-ahead log into the database and empty it, so content deleted
+        since (and the old page versions that still hold it) leaves the log file. A
+        reader in the middle of a query keeps the log busy: try again, ``attempts``
+        times. True once the log is empty."""
+        for _ in range(attempts):
+            async with self._lock:
+                cursor = await self._open_writer().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                row = await cursor.fetchone()
+                await cursor.close()
+            if row is not None and row[0] == 0:
+                return True
+            await asyncio.sleep(pause)
+        log.warning("wal checkpoint busy reason=log-not-truncated attempts=%d", attempts)
+        return False
 
     def _open_writer(self) -> aiosqlite.Connection:
         """The writer, checked under the lock: ``close`` may have run while we waited."""
