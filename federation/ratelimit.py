@@ -42,3 +42,9 @@ class RateLimiter:
             bucket.tokens -= 1
             return None
         return max(1, math.ceil((1 - bucket.tokens) / self.rate))
+
+    def give_back(self, key: str) -> None:
+        """Return one token spent on ``key`` (an attempt that turned out not to count)."""
+        bucket = self._buckets.get(key)
+        if bucket is not None:
+            bucket.tokens = min(self.burst, bucket.tokens + 1)

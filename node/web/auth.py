@@ -23,9 +23,8 @@ async def sign_in_form(page: Page) -> web.StreamResponse:
 @page_handler(role=None)
 async def sign_in(page: Page) -> web.StreamResponse:
     username, target = page.field("username"), local_path(page.field("next"))
-    wait = page.request.config_dict[THROTTLE].wait(
-        page.request.remote or "unknown", username, page.services.clock.now()
-    )
+    throttle, address = page.request.config_dict[THROTTLE], page.request.remote or "unknown"
+    wait = throttle.wait(address, username, page.services.clock.now())
     try:
         if wait is not None:
             raise NodeError("Too many attempts.", reason="too-many-attempts")
@@ -44,6 +43,7 @@ async def sign_in(page: Page) -> web.StreamResponse:
         if wait is not None:
             response.headers["Retry-After"] = str(wait)
         return response
+    throttle.succeeded(address, username)
     page.cookies_to_set[SESSION_COOKIE] = token
     return page.redirect(target, "signed-in")
 

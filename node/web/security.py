@@ -120,3 +120,9 @@ class LoginThrottle:
         ]
         blocked = [w for w in waits if w is not None]
         return max(blocked) if blocked else None
+
+    def succeeded(self, address: str, username: str) -> None:
+        """A correct sign-in does not count: a shelter's shared address signs in a whole
+        shift at once, and must not lock the next volunteer out."""
+        self._limiter.give_back(f"address:{address}")
+        self._limiter.give_back(f"user:{username.casefold()}")
