@@ -19,7 +19,7 @@ from node.domain.items import ItemService
 from node.domain.model import Item
 from node.domain.outcome import Outcome, done, dropped
 from node.domain.peers import ClaimMessages, PeerLookup
-from node.domain.trust import ALLOWED_IN_ALLOWLIST, TrustService
+from node.domain.trust import TrustService
 from node.errors import Conflict, Forbidden, NotFound, Unprocessable
 from node.storage import Repositories, Store
 from node.storage.claims import Claim
@@ -196,9 +196,6 @@ class ClaimService:
             verb = "answer" if direction == "incoming" else "withdraw"
             raise Forbidden(f"Only the other group can {verb} this claim.", reason="claim-not-ours")
         return claim
-
-    async def may_claim(self, host: str) -> bool:
-        return await self._trust.level(host) in ALLOWED_IN_ALLOWLIST
 
     # -- what peers tell us (inside the inbox worker's transaction) ----------
 

@@ -103,11 +103,11 @@ class Store:
 
     async def close(self) -> None:
         await self.database.close()
+        self._reader = self._points = None
 
     async def truncate_log(self) -> bool:
         """Empty the write-ahead log (after deleting personal data)."""
         return await self.database.truncate_log()
-        self._reader = self._points = None
 
     @property
     def points(self) -> PointReads:
